@@ -1,0 +1,132 @@
+package outreach.app;
+
+import akka.actor.typed.ActorSystem;
+import akka.actor.typed.javadsl.Behaviors;
+import akka.cluster.typed.Cluster;
+import akka.cluster.typed.Join;
+import akka.http.javadsl.ServerBinding;
+import akka.management.cluster.bootstrap.ClusterBootstrap;
+import akka.management.javadsl.AkkaManagement;
+import com.typesafe.config.Config;
+import java.time.Clock;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import outreach.actors.account.SmtpAccount;
+import outreach.http.AccountRoutes;
+import outreach.http.ApiRoutes;
+import outreach.http.ApiSettings;
+import outreach.http.Authentication;
+import outreach.http.HealthRoutes;
+import outreach.http.HttpServer;
+import outreach.http.TenantRoutes;
+import outreach.persistence.Database;
+import outreach.persistence.DatabaseExtension;
+import outreach.persistence.DatabaseSettings;
+import outreach.persistence.TenantStore;
+import outreach.persistence.account.AccountDirectory;
+import outreach.persistence.account.AccountViewProjection;
+
+/** Starts one Outreach node: schema, actor system, entities, projections, HTTP API and cluster membership. */
+final class OutreachNode {
+
+  /** How the node becomes a cluster member. */
+  enum Membership {
+    /** Joins itself: a one-node cluster (dev). */
+    SELF_JOIN,
+    /** Cluster bootstrap through akka-management and the configured contact points. */
+    BOOTSTRAP
+  }
+
+  /** A started node. */
+  record Running(ActorSystem<Void> system, ServerBinding binding) {
+    int httpPort() {
+      return binding.localAddress().getPort();
+    }
+  }
+
+  private static final long BIND_TIMEOUT_SECONDS = 30;
+
+  private OutreachNode() {}
+
+  static Running start(Config config, Membership membership, Clock clock) {
+    Secrets secrets = Secrets.fromConfig(config);
+    try {
+      Database.migrate(DatabaseSettings.fromConfig(config));
+    } catch (Database.DatabaseUnavailableException e) {
+      throw new StartupException(e.getMessage());
+    }
+    ActorSystem<Void> system =
+        ActorSystem.create(Behaviors.empty(), config.getString("outreach.cluster-name"), config);
+    try {
+      return wire(system, config, membership, clock, secrets);
+    } catch (RuntimeException e) {
+      system.terminate();
+      awaitTermination(system);
+      throw e;
+    }
+  }
+
+  private static Running wire(
+      ActorSystem<Void> system, Config config, Membership membership, Clock clock, Secrets secrets) {
+    DatabaseExtension db;
+    try {
+      db = DatabaseExtension.get(system);
+    } catch (Database.DatabaseUnavailableException e) {
+      throw new StartupException(e.getMessage());
+    }
+    SmtpAccount.init(system, clock);
+    AccountViewProjection.init(system, db.database().dataSource());
+
+    ApiSettings api = ApiSettings.fromConfig(config);
+    TenantStore tenants = new TenantStore(db.database().dataSource(), db.blockingExecutor(), clock);
+    Authentication auth = new Authentication(secrets.adminToken(), tenants);
+    ApiRoutes routes =
+        new ApiRoutes(
+            new HealthRoutes(system),
+            new TenantRoutes(api, auth, tenants),
+            new AccountRoutes(
+                system, api, auth, secrets.cipher(), new AccountDirectory(db.database().dataSource(), db.blockingExecutor())));
+
+    switch (membership) {
+      case SELF_JOIN -> {
+        Cluster cluster = Cluster.get(system);
+        cluster.manager().tell(Join.create(cluster.selfMember().address()));
+      }
+      case BOOTSTRAP -> {
+        await(AkkaManagement.get(system).start(), "management HTTP on port " + config.getInt("akka.management.http.port"));
+        ClusterBootstrap.get(system).start();
+      }
+    }
+    ServerBinding binding = await(HttpServer.bind(system, api.host(), api.port(), routes.route()), "HTTP API on " + api.host() + ":" + api.port());
+    return new Running(system, binding);
+  }
+
+  private static <T> T await(java.util.concurrent.CompletionStage<T> stage, String what) {
+    try {
+      return stage.toCompletableFuture().get(BIND_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+    } catch (ExecutionException e) {
+      Throwable cause = e.getCause();
+      String reason = cause.getMessage() == null ? cause.getClass().getSimpleName() : cause.getMessage();
+      if (cause instanceof akka.stream.BindFailedException || reason.contains("Address already in use")) {
+        reason = "the port is already in use";
+      }
+      throw new StartupException("could not start " + what + ": " + reason);
+    } catch (TimeoutException e) {
+      throw new StartupException("could not start " + what + ": timed out");
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new StartupException("interrupted while starting " + what);
+    }
+  }
+
+  static void awaitTermination(ActorSystem<?> system) {
+    try {
+      system.getWhenTerminated().toCompletableFuture().get(60, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (ExecutionException | TimeoutException e) {
+      // the system is going down either way
+    }
+  }
+}

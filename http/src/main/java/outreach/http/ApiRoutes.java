@@ -1,0 +1,65 @@
+package outreach.http;
+
+import akka.http.javadsl.model.HttpEntities;
+import akka.http.javadsl.model.MediaTypes;
+import akka.http.javadsl.server.AllDirectives;
+import akka.http.javadsl.server.Route;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+
+/** The whole HTTP surface of a node, composed in one place, with problem+json for every error. */
+public final class ApiRoutes extends AllDirectives {
+
+  private static final String OPENAPI_RESOURCE = "/openapi.yaml";
+
+  private final HealthRoutes health;
+  private final TenantRoutes tenants;
+  private final AccountRoutes accounts;
+  private final byte[] openApi;
+
+  public ApiRoutes(HealthRoutes health, TenantRoutes tenants, AccountRoutes accounts) {
+    this.health = health;
+    this.tenants = tenants;
+    this.accounts = accounts;
+    this.openApi = openApiDocument();
+  }
+
+  public Route route() {
+    return handleExceptions(
+        Problems.exceptionHandler(),
+        () ->
+            handleRejections(
+                Problems.rejectionHandler(),
+                () ->
+                    concat(
+                        health.route(),
+                        pathPrefix(
+                            "v1",
+                            () ->
+                                concat(
+                                    path(
+                                        "openapi.yaml",
+                                        () ->
+                                            get(
+                                                () ->
+                                                    complete(
+                                                        HttpEntities.create(
+                                                            MediaTypes.applicationWithOpenCharset("yaml")
+                                                                .toContentType(
+                                                                    akka.http.javadsl.model.HttpCharsets.UTF_8),
+                                                            openApi)))),
+                                    tenants.route(),
+                                    accounts.route())))));
+  }
+
+  static byte[] openApiDocument() {
+    try (InputStream in = ApiRoutes.class.getResourceAsStream(OPENAPI_RESOURCE)) {
+      if (in == null) throw new IllegalStateException("openapi.yaml is missing from the classpath");
+      return in.readAllBytes();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+}

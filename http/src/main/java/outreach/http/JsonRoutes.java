@@ -1,0 +1,46 @@
+package outreach.http;
+
+import akka.http.javadsl.model.ContentTypes;
+import akka.http.javadsl.model.HttpResponse;
+import akka.http.javadsl.model.StatusCode;
+import akka.http.javadsl.model.headers.Location;
+import akka.http.javadsl.server.AllDirectives;
+import akka.http.javadsl.server.Route;
+import akka.http.javadsl.unmarshalling.Unmarshaller;
+import java.util.function.Function;
+
+/** Shared directives of the JSON resources: strict JSON bodies within the size limit, JSON answers. */
+abstract class JsonRoutes extends AllDirectives {
+
+  protected final ApiSettings settings;
+
+  protected JsonRoutes(ApiSettings settings) {
+    this.settings = settings;
+  }
+
+  protected <T> Route jsonBody(Class<T> type, Function<T, Route> inner) {
+    return extractRequestEntity(
+        entity -> {
+          if (!entity.getContentType().equals(ContentTypes.APPLICATION_JSON)
+              && !entity.getContentType().mediaType().toString().equals("application/json")) {
+            throw Problem.unsupportedMediaType(
+                "the body must be application/json, got " + entity.getContentType().mediaType());
+          }
+          return withSizeLimit(
+              settings.maxBodyBytes(),
+              () -> entity(Unmarshaller.entityToString(), body -> inner.apply(Json.read(body, type))));
+        });
+  }
+
+  protected Route json(StatusCode status, Object body) {
+    return complete(HttpResponse.create().withStatus(status).withEntity(Json.entity(body)));
+  }
+
+  protected Route created(String location, Object body) {
+    return complete(
+        HttpResponse.create()
+            .withStatus(201)
+            .addHeader(Location.create(location))
+            .withEntity(Json.entity(body)));
+  }
+}

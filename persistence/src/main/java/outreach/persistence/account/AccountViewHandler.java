@@ -1,0 +1,60 @@
+package outreach.persistence.account;
+
+import akka.projection.eventsourced.EventEnvelope;
+import akka.projection.jdbc.javadsl.JdbcHandler;
+import java.sql.PreparedStatement;
+import java.sql.Timestamp;
+import java.util.stream.Collectors;
+import outreach.persistence.PooledJdbcSession;
+import outreach.protocol.RateLimit;
+import outreach.protocol.account.AccountEvent;
+import outreach.protocol.account.AccountSettings;
+import outreach.protocol.account.AccountStatus;
+
+/** Folds SmtpAccount events into {@code account_view}, in the transaction that stores the projection's offset. */
+final class AccountViewHandler extends JdbcHandler<EventEnvelope<AccountEvent>, PooledJdbcSession> {
+
+  private static final String UPSERT =
+      """
+      INSERT INTO account_view (tenant_id, account_id, host, port, security, username, from_address, from_name,
+        pool, limits, warm_up_enabled, warm_up_start_per_day, warm_up_step_per_day, status, created_at, updated_at)
+      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+      ON CONFLICT (tenant_id, account_id) DO UPDATE SET
+        host = EXCLUDED.host, port = EXCLUDED.port, security = EXCLUDED.security, username = EXCLUDED.username,
+        from_address = EXCLUDED.from_address, from_name = EXCLUDED.from_name, pool = EXCLUDED.pool,
+        limits = EXCLUDED.limits, warm_up_enabled = EXCLUDED.warm_up_enabled,
+        warm_up_start_per_day = EXCLUDED.warm_up_start_per_day, warm_up_step_per_day = EXCLUDED.warm_up_step_per_day,
+        updated_at = EXCLUDED.updated_at
+      """;
+
+  @Override
+  public void process(PooledJdbcSession session, EventEnvelope<AccountEvent> envelope) throws Exception {
+    AccountEvent event = envelope.event();
+    if (event instanceof AccountEvent.AccountRegistered registered) {
+      session.withConnection(
+          connection -> {
+            try (PreparedStatement s = connection.prepareStatement(UPSERT)) {
+              AccountSettings settings = registered.settings();
+              Timestamp at = Timestamp.from(registered.at());
+              s.setString(1, registered.tenantId());
+              s.setString(2, registered.accountId());
+              s.setString(3, settings.host());
+              s.setInt(4, settings.port());
+              s.setString(5, settings.security().wireName());
+              s.setString(6, settings.username());
+              s.setString(7, settings.fromAddress());
+              s.setString(8, settings.fromName());
+              s.setString(9, settings.pool().wireName());
+              s.setString(10, settings.limits().stream().map(RateLimit::toString).collect(Collectors.joining(",")));
+              s.setBoolean(11, settings.warmUp().enabled());
+              s.setInt(12, settings.warmUp().startPerDay());
+              s.setInt(13, settings.warmUp().stepPerDay());
+              s.setString(14, AccountStatus.ACTIVE.wireName());
+              s.setTimestamp(15, at);
+              s.setTimestamp(16, at);
+              return s.executeUpdate();
+            }
+          });
+    }
+  }
+}
