@@ -6,13 +6,13 @@ import akka.http.javadsl.model.headers.HttpChallenge;
 import akka.http.javadsl.model.headers.WWWAuthenticate;
 import akka.http.javadsl.server.ExceptionHandler;
 import akka.http.javadsl.server.MalformedQueryParamRejection;
+import akka.http.javadsl.server.MalformedRequestContentRejection;
 import akka.http.javadsl.server.MethodRejection;
 import akka.http.javadsl.server.MissingQueryParamRejection;
 import akka.http.javadsl.server.RejectionHandler;
 import akka.http.javadsl.server.UnsupportedRequestContentTypeRejection;
 import akka.http.scaladsl.model.EntityStreamSizeException;
 import akka.pattern.AskTimeoutException;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeoutException;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
@@ -40,17 +40,17 @@ public final class Problems {
   }
 
   static Problem toProblem(Throwable e) {
-    Throwable t = e;
-    while (t instanceof CompletionException && t.getCause() != null) t = t.getCause();
-    if (t instanceof Problem p) return p;
-    if (t instanceof EntityStreamSizeException size) {
-      return Problem.payloadTooLarge("the body is larger than the limit of " + size.limit() + " bytes");
+    for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+      if (t instanceof Problem p) return p;
+      if (t instanceof EntityStreamSizeException size) {
+        return Problem.payloadTooLarge("the body is larger than the limit of " + size.limit() + " bytes");
+      }
+      if (t instanceof AskTimeoutException || t instanceof TimeoutException) {
+        log.warn("request timed out: {}", t.getMessage());
+        return Problem.unavailable("the cluster did not answer in time; retry the request");
+      }
     }
-    if (t instanceof AskTimeoutException || t instanceof TimeoutException) {
-      log.warn("request timed out: {}", t.getMessage());
-      return Problem.unavailable("the cluster did not answer in time; retry the request");
-    }
-    log.error("request failed", t);
+    log.error("request failed", e);
     return Problem.internal();
   }
 
@@ -64,6 +64,9 @@ public final class Problems {
             MalformedQueryParamRejection.class,
             r -> akka.http.javadsl.server.Directives.complete(
                 response(Problem.badRequest("query parameter '" + r.parameterName() + "': " + r.errorMsg()))))
+        .handle(
+            MalformedRequestContentRejection.class,
+            r -> akka.http.javadsl.server.Directives.complete(response(toProblem(r.getCause()))))
         .handle(
             UnsupportedRequestContentTypeRejection.class,
             r -> akka.http.javadsl.server.Directives.complete(

@@ -8,6 +8,7 @@ import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Clock;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.HexFormat;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -40,7 +41,7 @@ public final class TenantStore {
   public CompletionStage<CreatedTenant> create(String name) {
     return CompletableFuture.supplyAsync(
         () -> {
-          Instant now = clock.instant();
+          Instant now = clock.instant().truncatedTo(ChronoUnit.MICROS);
           Tenant tenant = new Tenant(newTenantId(), name, "UTC", now);
           ApiKeys.IssuedKey key = ApiKeys.issue();
           try (Connection c = dataSource.getConnection()) {

@@ -1,7 +1,11 @@
 package outreach.protocol;
 
-import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonValue;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.databind.DeserializationContext;
+import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
+import com.fasterxml.jackson.databind.deser.std.StdDeserializer;
+import java.io.IOException;
 import java.time.Duration;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -10,6 +14,7 @@ import java.util.regex.Pattern;
  * A limit written {@code N/duration}: {@code 10/1m}, {@code 500/1d}, {@code 5/10s}. {@code /1d} means the
  * calendar day in the tenant's time zone; every other duration is a sliding window.
  */
+@JsonDeserialize(using = RateLimit.FromText.class)
 public record RateLimit(int count, Duration window) {
 
   private static final Pattern SYNTAX = Pattern.compile("(\\d{1,9})/(\\d{1,6})([smhd])");
@@ -23,7 +28,6 @@ public record RateLimit(int count, Duration window) {
   }
 
   /** Parses {@code N/duration}; units are s, m, h and d. */
-  @JsonCreator(mode = JsonCreator.Mode.DELEGATING)
   public static RateLimit parse(String text) {
     if (text == null) throw new IllegalArgumentException("limit is missing");
     Matcher m = SYNTAX.matcher(text.trim());
@@ -59,5 +63,25 @@ public record RateLimit(int count, Duration window) {
     else if (s % 60 == 0) w = (s / 60) + "m";
     else w = s + "s";
     return count + "/" + w;
+  }
+
+  /** Reads the {@code N/duration} text form (Jackson 2.13 cannot use a static creator on a record). */
+  static final class FromText extends StdDeserializer<RateLimit> {
+    private static final long serialVersionUID = 1L;
+
+    FromText() {
+      super(RateLimit.class);
+    }
+
+    @Override
+    public RateLimit deserialize(JsonParser p, DeserializationContext ctxt) throws IOException {
+      String text = p.getValueAsString();
+      if (text == null) return (RateLimit) ctxt.handleUnexpectedToken(RateLimit.class, p);
+      try {
+        return parse(text);
+      } catch (IllegalArgumentException e) {
+        return (RateLimit) ctxt.handleWeirdStringValue(RateLimit.class, text, e.getMessage());
+      }
+    }
   }
 }

@@ -13,6 +13,8 @@ import akka.persistence.typed.javadsl.ReplyEffect;
 import akka.persistence.typed.javadsl.RetentionCriteria;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.Set;
 import outreach.protocol.EntityIds;
 import outreach.protocol.account.AccountCommand;
@@ -89,11 +91,16 @@ public final class SmtpAccount
   private ReplyEffect<AccountEvent, AccountState> register(AccountCommand.Register cmd) {
     var event =
         new AccountEvent.AccountRegistered(
-            EntityIds.tenantOf(entityId), EntityIds.localIdOf(entityId), cmd.settings(), clock.instant());
+            EntityIds.tenantOf(entityId), EntityIds.localIdOf(entityId), cmd.settings(), now());
     return Effect()
         .persist(event)
         .thenReply(
             cmd.replyTo(), state -> new AccountReply.Found(((AccountState.Registered) state).view()));
+  }
+
+  /** The clock's time at the precision the database keeps (microseconds), so read models equal the entity. */
+  private Instant now() {
+    return clock.instant().truncatedTo(ChronoUnit.MICROS);
   }
 
   @Override
