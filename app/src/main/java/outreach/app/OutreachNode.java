@@ -75,6 +75,7 @@ final class OutreachNode {
     } catch (Database.DatabaseUnavailableException e) {
       throw new StartupException(e.getMessage());
     }
+    Metrics.start(system, config);
     SmtpAccount.init(system, clock);
     AccountViewProjection.init(system, db.database().dataSource());
 

@@ -38,6 +38,7 @@ class ApiIT {
   private static OutreachNode.Running node;
   private static HttpClient http;
   private static String base;
+  private static int metricsPort;
 
   @BeforeAll
   static void start() {
@@ -52,6 +53,10 @@ class ApiIT {
     overrides.put("akka.remote.artery.canonical.port", 0);
     overrides.put("akka.coordinated-shutdown.exit-jvm", "off");
     overrides.put("jdbc-read-journal.refresh-interval", "100ms");
+    metricsPort = freePort();
+    overrides.put("outreach.metrics.port", metricsPort);
+    overrides.put("outreach.metrics.host", "127.0.0.1");
+    overrides.put("outreach.metrics.tick-interval", "200ms");
     node =
         OutreachNode.start(
             NodeConfig.load(ConfigFactory.parseMap(overrides)), OutreachNode.Membership.SELF_JOIN, Clock.systemUTC());
@@ -283,6 +288,26 @@ class ApiIT {
     HttpResponse<String> r = call("GET", "/v1/openapi.yaml", null, null);
     assertThat(r.statusCode()).isEqualTo(200);
     assertThat(r.body()).contains("openapi: 3.1").contains("/v1/accounts/{id}").contains("/v1/tenants");
+  }
+
+  @Test
+  void exportsRequestMetricsForPrometheus() throws Exception {
+    call("GET", "/v1/accounts", null, null);
+    await().atMost(Duration.ofSeconds(15)).untilAsserted(() -> {
+      HttpResponse<String> scrape =
+          http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + metricsPort + "/metrics")).build(),
+              HttpResponse.BodyHandlers.ofString());
+      assertThat(scrape.statusCode()).isEqualTo(200);
+      assertThat(scrape.body()).containsPattern("outreach_http_requests_total\\{[^}]*status=\"4xx\"[^}]*} [1-9]");
+    });
+  }
+
+  private static int freePort() {
+    try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
+      return s.getLocalPort();
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
   }
 
   private static void assertProblem(HttpResponse<String> r, int status) throws Exception {

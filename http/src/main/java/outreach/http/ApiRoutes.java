@@ -17,6 +17,7 @@ public final class ApiRoutes extends AllDirectives {
   private final TenantRoutes tenants;
   private final AccountRoutes accounts;
   private final byte[] openApi;
+  private final RequestMetrics metrics = new RequestMetrics();
 
   public ApiRoutes(HealthRoutes health, TenantRoutes tenants, AccountRoutes accounts) {
     this.health = health;
@@ -26,7 +27,7 @@ public final class ApiRoutes extends AllDirectives {
   }
 
   public Route route() {
-    return handleExceptions(
+    return metrics.measured(() -> handleExceptions(
         Problems.exceptionHandler(),
         () ->
             handleRejections(
@@ -50,7 +51,7 @@ public final class ApiRoutes extends AllDirectives {
                                                                     akka.http.javadsl.model.HttpCharsets.UTF_8),
                                                             openApi)))),
                                     tenants.route(),
-                                    accounts.route())))));
+                                    accounts.route()))))));
   }
 
   static byte[] openApiDocument() {
