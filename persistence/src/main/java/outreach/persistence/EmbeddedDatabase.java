@@ -7,6 +7,11 @@ import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * A real PostgreSQL server run from the binaries packed in a Maven artifact, for {@code dev} and tests.
@@ -16,6 +21,7 @@ public final class EmbeddedDatabase implements AutoCloseable {
 
   private static final String USER = "postgres";
   private static final String DATABASE = "postgres";
+  private static final Duration ORPHAN_STOP_TIMEOUT = Duration.ofSeconds(30);
 
   private final EmbeddedPostgres postgres;
 
@@ -27,6 +33,7 @@ public final class EmbeddedDatabase implements AutoCloseable {
   public static EmbeddedDatabase start(Path dataDirectory) {
     try {
       Files.createDirectories(dataDirectory);
+      stopOrphanedServer(dataDirectory);
       return new EmbeddedDatabase(
           EmbeddedPostgres.builder()
               .setDataDirectory(dataDirectory)
@@ -67,6 +74,38 @@ public final class EmbeddedDatabase implements AutoCloseable {
       postgres.close();
     } catch (IOException e) {
       throw new UncheckedIOException("embedded PostgreSQL did not stop cleanly", e);
+    }
+  }
+
+  /**
+   * A server left running by a process that was killed (kill -9 skips the shutdown hook) still
+   * holds the data folder; stop it so this start can take over. PostgreSQL itself ignores a stale
+   * postmaster.pid whose process is gone.
+   */
+  private static void stopOrphanedServer(Path dataDirectory) throws IOException {
+    Path pidFile = dataDirectory.resolve("postmaster.pid");
+    if (!Files.exists(pidFile)) return;
+    List<String> lines = Files.readAllLines(pidFile);
+    if (lines.isEmpty()) return;
+    long pid;
+    try {
+      pid = Long.parseLong(lines.get(0).trim());
+    } catch (NumberFormatException e) {
+      return;
+    }
+    Optional<ProcessHandle> server =
+        ProcessHandle.of(pid)
+            .filter(ProcessHandle::isAlive)
+            .filter(p -> p.info().command().map(c -> c.endsWith("postgres")).orElse(false));
+    if (server.isEmpty()) return;
+    server.get().destroy();
+    try {
+      server.get().onExit().get(ORPHAN_STOP_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IOException("interrupted while stopping the PostgreSQL server left running in " + dataDirectory);
+    } catch (ExecutionException | TimeoutException e) {
+      throw new IOException("a PostgreSQL server (pid " + pid + ") still runs in " + dataDirectory + " and did not stop");
     }
   }
 
