@@ -21,8 +21,12 @@ final class NodeCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
+    // Main sets the exit code: a start-up failure must exit 1 with its message, not 0 from Akka's shutdown.
     OutreachNode.Running node =
-        OutreachNode.start(NodeConfig.load(ConfigFactory.empty()), OutreachNode.Membership.BOOTSTRAP, Clock.systemUTC());
+        OutreachNode.start(
+            NodeConfig.load(ConfigFactory.parseString("akka.coordinated-shutdown.exit-jvm = off")),
+            OutreachNode.Membership.BOOTSTRAP,
+            Clock.systemUTC());
     node.system().getWhenTerminated().toCompletableFuture().join();
     return 0;
   }

@@ -12,8 +12,26 @@ import java.time.Clock;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.Arrays;
+import java.util.List;
+import outreach.actors.account.AccountPolicy;
 import outreach.actors.account.SmtpAccount;
+import outreach.actors.campaign.Campaign;
+import outreach.actors.campaign.CampaignSettings;
+import outreach.actors.campaign.TemplateRenderer;
+import outreach.actors.domain.DomainPolicy;
+import outreach.actors.domain.RecipientDomain;
+import outreach.actors.quota.Quota;
+import outreach.actors.smtp.JakartaSmtpGateway;
+import outreach.mail.message.UnsubscribeToken;
+import outreach.persistence.campaign.CampaignDirectory;
+import outreach.persistence.campaign.CampaignViewProjection;
+import outreach.persistence.campaign.RecipientStore;
+import outreach.persistence.campaign.SuppressionStore;
+import outreach.protocol.RateLimit;
 import outreach.http.AccountRoutes;
+import outreach.http.CampaignRoutes;
+import outreach.http.UnsubscribeRoutes;
 import outreach.http.ApiRoutes;
 import outreach.http.ApiSettings;
 import outreach.http.Authentication;
@@ -46,6 +64,8 @@ final class OutreachNode {
   }
 
   private static final long BIND_TIMEOUT_SECONDS = 30;
+  /** Purpose under which the unsubscribe-link key is derived from the master key. */
+  static final String UNSUBSCRIBE_KEY_PURPOSE = "outreach-unsubscribe-links-v1";
 
   private OutreachNode() {}
 
@@ -76,8 +96,13 @@ final class OutreachNode {
       throw new StartupException(e.getMessage());
     }
     Metrics.start(system, config);
-    SmtpAccount.init(system, clock);
+    RecipientStore recipients = new RecipientStore(db.database().dataSource(), db.blockingExecutor(), clock);
+    byte[] linkKey = secrets.cipher().deriveKey(UNSUBSCRIBE_KEY_PURPOSE);
+    initEntities(system, config, clock, secrets, recipients, linkKey);
     AccountViewProjection.init(system, db.database().dataSource());
+    CampaignViewProjection.init(system, db.database().dataSource());
+    CampaignDirectory campaigns = new CampaignDirectory(db.database().dataSource(), db.blockingExecutor());
+    CampaignKeeper.init(system, campaigns, config.getDuration("outreach.campaign.keeper-interval"));
 
     ApiSettings api = ApiSettings.fromConfig(config);
     TenantStore tenants = new TenantStore(db.database().dataSource(), db.blockingExecutor(), clock);
@@ -87,7 +112,9 @@ final class OutreachNode {
             new HealthRoutes(system),
             new TenantRoutes(api, auth, tenants),
             new AccountRoutes(
-                system, api, auth, secrets.cipher(), new AccountDirectory(db.database().dataSource(), db.blockingExecutor())));
+                system, api, auth, secrets.cipher(), new AccountDirectory(db.database().dataSource(), db.blockingExecutor())),
+            new CampaignRoutes(system, api, auth, recipients, campaigns),
+            new UnsubscribeRoutes(api, new SuppressionStore(db.database().dataSource(), db.blockingExecutor(), clock), linkKey));
 
     switch (membership) {
       case SELF_JOIN -> {
@@ -101,6 +128,38 @@ final class OutreachNode {
     }
     ServerBinding binding = await(HttpServer.bind(system, api.host(), api.port(), routes.route()), "HTTP API on " + api.host() + ":" + api.port());
     return new Running(system, binding);
+  }
+
+  /** The sharded entities: accounts, recipient domains, the global quota and campaigns. */
+  private static void initEntities(
+      ActorSystem<Void> system, Config config, Clock clock, Secrets secrets, RecipientStore recipients, byte[] linkKey) {
+    SmtpAccount.init(
+        system,
+        clock,
+        AccountPolicy.fromConfig(config),
+        secrets.cipher(),
+        new JakartaSmtpGateway(clock, config.getDuration("outreach.smtp.connect-timeout"), config.getDuration("outreach.smtp.read-timeout")));
+    RecipientDomain.init(system, clock, DomainPolicy.fromConfig(config));
+    String globalLimit = config.getString("outreach.global-limit").trim();
+    if (!globalLimit.equalsIgnoreCase("off")) {
+      List<RateLimit> limits;
+      try {
+        limits = Arrays.stream(globalLimit.split(",")).map(String::trim).map(RateLimit::parse).toList();
+      } catch (IllegalArgumentException e) {
+        throw new StartupException("OUTREACH_GLOBAL_LIMIT: " + e.getMessage());
+      }
+      Quota.init(system, clock, limits);
+    }
+    Campaign.init(
+        system,
+        clock,
+        CampaignSettings.fromConfig(config),
+        recipients::fetch,
+        new TemplateRenderer(
+            new UnsubscribeToken(linkKey),
+            config.getString("outreach.public-url"),
+            config.getString("outreach.unsubscribe-mailbox"),
+            config.getString("outreach.message-id-domain")));
   }
 
   private static <T> T await(java.util.concurrent.CompletionStage<T> stage, String what) {

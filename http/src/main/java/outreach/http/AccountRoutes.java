@@ -1,11 +1,13 @@
 package outreach.http;
 
+import akka.actor.typed.ActorRef;
 import akka.actor.typed.ActorSystem;
 import akka.cluster.sharding.typed.javadsl.ClusterSharding;
 import akka.cluster.sharding.typed.javadsl.EntityRef;
 import akka.http.javadsl.model.StatusCodes;
 import akka.http.javadsl.server.PathMatchers;
 import akka.http.javadsl.server.Route;
+import akka.japi.function.Function;
 import java.security.SecureRandom;
 import java.time.Instant;
 import java.util.HexFormat;
@@ -13,6 +15,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletionStage;
 import outreach.mail.secret.SecretCipher;
+import outreach.persistence.TenantStore;
 import outreach.persistence.account.AccountDirectory;
 import outreach.protocol.EntityIds;
 import outreach.protocol.RateLimit;
@@ -30,8 +33,37 @@ import outreach.protocol.account.WarmUp;
 /** {@code /v1/accounts}: a tenant's SMTP accounts. Reads of one account ask its entity; listings read the projection. */
 public final class AccountRoutes extends JsonRoutes {
 
-  /** An account as the API shows it; the password never appears. */
+  /** An account as the API shows it, with its health and how full its limits are now; never the password. */
   public record AccountBody(
+      String id,
+      String host,
+      int port,
+      SecurityMode security,
+      String username,
+      String fromAddress,
+      String fromName,
+      AccountPool pool,
+      List<RateLimit> limits,
+      WarmUp warmUp,
+      AccountStatus state,
+      Instant createdAt,
+      int sentToday,
+      int dailyCap,
+      List<AccountView.WindowUsage> sentInWindows,
+      int consecutiveFailures,
+      Optional<Instant> pausedUntil,
+      Optional<String> disabledReason) {
+
+    static AccountBody of(AccountView v) {
+      return new AccountBody(
+          v.accountId(), v.host(), v.port(), v.security(), v.username(), v.fromAddress(), v.fromName(), v.pool(),
+          v.limits(), v.warmUp(), v.status(), v.createdAt(), v.sentToday(), v.dailyCap(), v.sentInWindows(),
+          v.consecutiveFailures(), v.pausedUntil(), v.disabledReason());
+    }
+  }
+
+  /** An account in a listing: its settings and state as the read model holds them. */
+  public record AccountSummary(
       String id,
       String host,
       int port,
@@ -45,17 +77,21 @@ public final class AccountRoutes extends JsonRoutes {
       AccountStatus state,
       Instant createdAt) {
 
-    static AccountBody of(AccountView v) {
-      return new AccountBody(
-          v.accountId(), v.host(), v.port(), v.security(), v.username(), v.fromAddress(), v.fromName(), v.pool(),
-          v.limits(), v.warmUp(), v.status(), v.createdAt());
+    static AccountSummary of(AccountDirectory.Listed a) {
+      return new AccountSummary(
+          a.accountId(), a.host(), a.port(), a.security(), a.username(), a.fromAddress(), a.fromName(), a.pool(),
+          a.limits(), a.warmUp(), a.status(), a.createdAt());
     }
   }
 
   /** One page of a listing. */
-  public record AccountPage(List<AccountBody> items, Optional<String> nextCursor) {}
+  public record AccountPage(List<AccountSummary> items, Optional<String> nextCursor) {}
+
+  /** Body of {@code POST /v1/accounts/{id}/pause}; without {@code until} the pause lasts until resumed. */
+  public record PauseAccount(Instant until, String reason) {}
 
   private static final SecureRandom RANDOM = new SecureRandom();
+  private static final int MAX_REASON = 500;
 
   private final ClusterSharding sharding;
   private final Authentication auth;
@@ -82,16 +118,24 @@ public final class AccountRoutes extends JsonRoutes {
             auth.tenant(
                 tenant ->
                     concat(
-                        pathEnd(() -> concat(post(() -> create(tenant)), get(() -> list(tenant)))),
-                        path(PathMatchers.segment(), id -> get(() -> show(tenant, id))))));
+                        pathEnd(() -> concat(post(() -> create(tenant)), get(() -> list(tenant.id())))),
+                        pathPrefix(
+                            PathMatchers.segment(),
+                            id ->
+                                concat(
+                                    pathEnd(() -> get(() -> ask(tenant.id(), id, AccountCommand.Get::new))),
+                                    path("pause", () -> post(() -> pause(tenant.id(), id))),
+                                    path(
+                                        "resume",
+                                        () -> post(() -> ask(tenant.id(), id, AccountCommand.Resume::new))))))));
   }
 
-  private Route create(String tenant) {
+  private Route create(TenantStore.Tenant tenant) {
     return jsonBody(
         AccountRequests.CreateAccount.class,
         body -> {
           AccountRequests.ValidAccount account = AccountRequests.validate(body, newAccountId());
-          String entityId = EntityIds.of(tenant, account.id());
+          String entityId = EntityIds.of(tenant.id(), account.id());
           SecretCipher.Sealed sealed = cipher.seal(account.password(), entityId);
           AccountSettings settings =
               new AccountSettings(
@@ -106,7 +150,8 @@ public final class AccountRoutes extends JsonRoutes {
                   account.limits(),
                   account.warmUp());
           CompletionStage<AccountReply> reply =
-              entity(entityId).ask(r -> new AccountCommand.Register(settings, r), settings().askTimeout());
+              entity(entityId)
+                  .ask(r -> new AccountCommand.Register(settings, tenant.timeZone(), r), settings().askTimeout());
           return onSuccess(
               reply,
               r -> {
@@ -118,10 +163,21 @@ public final class AccountRoutes extends JsonRoutes {
         });
   }
 
-  private Route show(String tenant, String id) {
+  private Route pause(String tenant, String id) {
+    return jsonBody(
+        PauseAccount.class,
+        body -> {
+          String reason = body.reason() == null || body.reason().isBlank() ? "paused by the tenant" : body.reason().strip();
+          if (reason.length() > MAX_REASON) throw Problem.badRequest("field 'reason' is longer than " + MAX_REASON + " characters");
+          Optional<Instant> until = Optional.ofNullable(body.until());
+          return ask(tenant, id, r -> new AccountCommand.Pause(until, reason, r));
+        });
+  }
+
+  private Route ask(String tenant, String id, Function<ActorRef<AccountReply>, AccountCommand> command) {
     if (!EntityIds.isValidLocalId(id)) throw Problem.notFound("no account '" + id + "'");
     return onSuccess(
-        entity(EntityIds.of(tenant, id)).ask(AccountCommand.Get::new, settings().askTimeout()),
+        entity(EntityIds.of(tenant, id)).ask(command, settings().askTimeout()),
         r -> {
           if (r instanceof AccountReply.Found found) return json(StatusCodes.OK, AccountBody.of(found.account()));
           throw Problem.notFound("no account '" + id + "'");
@@ -142,7 +198,7 @@ public final class AccountRoutes extends JsonRoutes {
                           json(
                               StatusCodes.OK,
                               new AccountPage(
-                                  page.accounts().stream().map(AccountBody::of).toList(), page.nextCursor())));
+                                  page.accounts().stream().map(AccountSummary::of).toList(), page.nextCursor())));
                 }));
   }
 

@@ -16,13 +16,22 @@ public final class ApiRoutes extends AllDirectives {
   private final HealthRoutes health;
   private final TenantRoutes tenants;
   private final AccountRoutes accounts;
+  private final CampaignRoutes campaigns;
+  private final UnsubscribeRoutes unsubscribe;
   private final byte[] openApi;
   private final RequestMetrics metrics = new RequestMetrics();
 
-  public ApiRoutes(HealthRoutes health, TenantRoutes tenants, AccountRoutes accounts) {
+  public ApiRoutes(
+      HealthRoutes health,
+      TenantRoutes tenants,
+      AccountRoutes accounts,
+      CampaignRoutes campaigns,
+      UnsubscribeRoutes unsubscribe) {
     this.health = health;
     this.tenants = tenants;
     this.accounts = accounts;
+    this.campaigns = campaigns;
+    this.unsubscribe = unsubscribe;
     this.openApi = openApiDocument();
   }
 
@@ -35,6 +44,7 @@ public final class ApiRoutes extends AllDirectives {
                 () ->
                     concat(
                         health.route(),
+                        unsubscribe.route(),
                         pathPrefix(
                             "v1",
                             () ->
@@ -51,7 +61,8 @@ public final class ApiRoutes extends AllDirectives {
                                                                     akka.http.javadsl.model.HttpCharsets.UTF_8),
                                                             openApi)))),
                                     tenants.route(),
-                                    accounts.route()))))));
+                                    accounts.route(),
+                                    campaigns.route()))))));
   }
 
   static byte[] openApiDocument() {

@@ -37,8 +37,8 @@ public final class Authentication extends AllDirectives {
         });
   }
 
-  /** Runs {@code inner} with the id of the tenant whose API key authenticated the request. */
-  public Route tenant(Function<String, Route> inner) {
+  /** Runs {@code inner} with the tenant whose API key authenticated the request. */
+  public Route tenant(Function<TenantStore.Tenant, Route> inner) {
     return bearer(
         token ->
             onSuccess(

@@ -74,7 +74,7 @@ public final class TenantStore {
   }
 
   /** The tenant a valid, unrevoked API key belongs to. */
-  public CompletionStage<Optional<String>> authenticate(String apiKey) {
+  public CompletionStage<Optional<Tenant>> authenticate(String apiKey) {
     Optional<ApiKeys.PresentedKey> presented = ApiKeys.parse(apiKey);
     if (presented.isEmpty()) return CompletableFuture.completedFuture(Optional.empty());
     return CompletableFuture.supplyAsync(
@@ -82,12 +82,17 @@ public final class TenantStore {
           try (Connection c = dataSource.getConnection();
               PreparedStatement s =
                   c.prepareStatement(
-                      "SELECT tenant_id, secret_hash FROM api_key WHERE key_id = ? AND revoked_at IS NULL")) {
+                      """
+                      SELECT k.secret_hash, t.id, t.name, t.time_zone, t.created_at
+                      FROM api_key k JOIN tenant t ON t.id = k.tenant_id
+                      WHERE k.key_id = ? AND k.revoked_at IS NULL
+                      """)) {
             s.setString(1, presented.get().keyId());
             try (ResultSet rs = s.executeQuery()) {
-              Optional<String> tenant = Optional.empty();
-              if (rs.next() && ApiKeys.matches(presented.get().secret(), rs.getBytes(2))) {
-                tenant = Optional.of(rs.getString(1));
+              Optional<Tenant> tenant = Optional.empty();
+              if (rs.next() && ApiKeys.matches(presented.get().secret(), rs.getBytes(1))) {
+                tenant =
+                    Optional.of(new Tenant(rs.getString(2), rs.getString(3), rs.getString(4), rs.getTimestamp(5).toInstant()));
               }
               c.commit();
               return tenant;

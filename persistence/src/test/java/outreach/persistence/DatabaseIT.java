@@ -79,8 +79,8 @@ class DatabaseIT {
     TenantStore.CreatedTenant b = tenants.create("B").toCompletableFuture().join();
     assertThat(a.tenant().id()).isNotEqualTo(b.tenant().id());
     assertThat(a.tenant().createdAt()).isEqualTo(Instant.parse("2026-05-01T10:00:00.123456Z"));
-    assertThat(tenants.authenticate(a.apiKey()).toCompletableFuture().join()).contains(a.tenant().id());
-    assertThat(tenants.authenticate(b.apiKey()).toCompletableFuture().join()).contains(b.tenant().id());
+    assertThat(tenants.authenticate(a.apiKey()).toCompletableFuture().join()).contains(a.tenant());
+    assertThat(tenants.authenticate(b.apiKey()).toCompletableFuture().join()).contains(b.tenant());
     assertThat(tenants.find(a.tenant().id()).toCompletableFuture().join()).contains(a.tenant());
   }
 

@@ -8,7 +8,39 @@ import akka.actor.typed.javadsl.Adapter;
 import akka.serialization.Serialization;
 import akka.serialization.SerializationExtension;
 import akka.serialization.Serializers;
+import java.time.DayOfWeek;
+import java.time.Duration;
 import java.time.Instant;
+import java.time.LocalDate;
+import java.time.LocalTime;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import outreach.protocol.account.AccountView;
+import outreach.protocol.account.SendReply;
+import outreach.protocol.account.SendStatus;
+import outreach.protocol.campaign.CampaignCommand;
+import outreach.protocol.campaign.CampaignCounts;
+import outreach.protocol.campaign.CampaignEvent;
+import outreach.protocol.campaign.CampaignReply;
+import outreach.protocol.campaign.CampaignSpec;
+import outreach.protocol.campaign.CampaignState;
+import outreach.protocol.campaign.CampaignStatus;
+import outreach.protocol.campaign.CampaignView;
+import outreach.protocol.campaign.DelayRange;
+import outreach.protocol.campaign.SendSchedule;
+import outreach.protocol.delivery.DeliveryOutcome;
+import outreach.protocol.delivery.OutcomeClass;
+import outreach.protocol.delivery.RenderedMessage;
+import outreach.protocol.domain.DomainCommand;
+import outreach.protocol.domain.DomainEvent;
+import outreach.protocol.domain.DomainReply;
+import outreach.protocol.domain.DomainState;
+import outreach.protocol.domain.DomainView;
+import outreach.protocol.limit.PermitLog;
+import outreach.protocol.quota.QuotaCommand;
+import outreach.protocol.quota.QuotaEvent;
+import outreach.protocol.quota.QuotaState;
 import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
@@ -31,11 +63,23 @@ class MessageSerializationTest {
 
   private static ActorTestKit testKit;
   private static TestProbe<AccountReply> replies;
+  private static TestProbe<SendReply> sendReplies;
+  private static TestProbe<SendStatus> statuses;
+  private static TestProbe<DomainReply> domainReplies;
+  private static TestProbe<DomainView> domainViews;
+  private static TestProbe<QuotaCommand.QuotaReply> quotaReplies;
+  private static TestProbe<CampaignReply> campaignReplies;
 
   @BeforeAll
   static void start() {
     testKit = ActorTestKit.create();
     replies = testKit.createTestProbe(AccountReply.class);
+    sendReplies = testKit.createTestProbe(SendReply.class);
+    statuses = testKit.createTestProbe(SendStatus.class);
+    domainReplies = testKit.createTestProbe(DomainReply.class);
+    domainViews = testKit.createTestProbe(DomainView.class);
+    quotaReplies = testKit.createTestProbe(QuotaCommand.QuotaReply.class);
+    campaignReplies = testKit.createTestProbe(CampaignReply.class);
   }
 
   @AfterAll
@@ -58,17 +102,111 @@ class MessageSerializationTest {
   }
 
   static Stream<Object> messages() {
+    Instant at = Instant.parse("2026-01-02T03:04:05.123456Z");
+    DeliveryOutcome hard = new DeliveryOutcome(OutcomeClass.RECIPIENT_HARD, 550, Optional.of("5.1.1"), "User unknown", false);
+    DeliveryOutcome ok = DeliveryOutcome.success(250, "2.0.0 queued as ABC");
+    PermitLog permits = new PermitLog(List.of(at, at.plusSeconds(1)), LocalDate.of(2026, 1, 2), 2);
     AccountState.Registered registered =
-        new AccountState.Registered("t_1", "acc-1", settings(), AccountStatus.ACTIVE, Instant.parse("2026-01-02T03:04:05.123456Z"));
+        new AccountState.Registered(
+            "t_1", "acc-1", settings(), "Europe/Berlin", LocalDate.of(2026, 1, 2), at, AccountStatus.PAUSED,
+            Optional.of(at.plusSeconds(86_400)), Optional.of("3 consecutive failures"), 3, permits,
+            Map.of("<m1@x>", "c1"), Map.of("<m0@x>", ok));
+    AccountView view =
+        new AccountView(
+            "t_1", "acc-1", "smtp.example.com", 587, SecurityMode.STARTTLS, "u", "a@example.com", "A", AccountPool.PRIMARY,
+            List.of(RateLimit.parse("10/1m")), WarmUp.DEFAULT, AccountStatus.ACTIVE, at, 3, 50,
+            List.of(new AccountView.WindowUsage(RateLimit.parse("10/1m"), 2)), 0, Optional.empty(), Optional.empty());
+    RenderedMessage message =
+        new RenderedMessage(
+            "<abc@example.com>", "t_1", "c1", "bob@example.org", "Bob", "Hi Bob", "Hello", Optional.of("<p>Hello</p>"),
+            "https://o.example.com/u/tok", "mailto:unsubscribe@example.com?subject=tok", "1 Main St, Springfield");
+    CampaignSpec spec =
+        new CampaignSpec(
+            "Launch", "Hi {name}", "Hello {name}", Optional.empty(), List.of("acc-1", "acc-2"), "1 Main St",
+            new SendSchedule("Europe/Berlin", Set.of(DayOfWeek.MONDAY, DayOfWeek.FRIDAY), LocalTime.of(9, 0), LocalTime.of(17, 0)),
+            new DelayRange(Duration.ofSeconds(60), Duration.ofSeconds(180)));
+    CampaignCounts counts = new CampaignCounts(10, 5, 1, 3, 1, 1, 1, 0, 0);
+    CampaignView campaignView = new CampaignView("t_1", "c1", spec, CampaignStatus.PAUSED, Optional.of("bounce rate 12%"), counts, at);
+    CampaignState.Defined campaignState =
+        new CampaignState.Defined(
+            "t_1", "c1", spec, CampaignStatus.RUNNING, Optional.empty(), at, 10, 10, 4,
+            Map.of(4L, new CampaignState.Dispatch("d@x.org", Map.of("name", "D"), "<m4@x>", "acc-1", 1, false, at)),
+            Map.of(2L, new CampaignState.Due("b@x.org", Map.of(), 2, at.plusSeconds(300), true)),
+            Map.of("acc-1", at.plusSeconds(90)),
+            new CampaignState.Tally(1, 0, 1, 1, 0));
     return Stream.of(
-        new AccountCommand.Register(settings(), replies.getRef()),
+        new AccountCommand.Register(settings(), "Europe/Berlin", replies.getRef()),
         new AccountCommand.Get(replies.getRef()),
-        new AccountEvent.AccountRegistered("t_1", "acc-1", settings(), Instant.parse("2026-01-02T03:04:05Z")),
-        new AccountReply.Found(registered.view()),
+        new AccountCommand.Send(message, sendReplies.getRef()),
+        new AccountCommand.QuerySend("<m1@x>", statuses.getRef()),
+        new AccountCommand.Pause(Optional.of(at), "maintenance", replies.getRef()),
+        new AccountCommand.Resume(replies.getRef()),
+        new AccountEvent.AccountRegistered("t_1", "acc-1", settings(), "UTC", LocalDate.of(2026, 1, 2), at),
+        new AccountEvent.SendStarted("<m1@x>", "c1", "x.org", at),
+        new AccountEvent.SendFinished("<m1@x>", hard, at),
+        new AccountEvent.AccountPaused(Optional.of(at), "3 consecutive failures", at),
+        new AccountEvent.AccountResumed(at),
+        new AccountEvent.AccountDisabled("535 5.7.8 bad credentials", at),
+        new AccountEvent.HealthChecked(true, "250 OK", at),
+        new AccountReply.Found(view),
         new AccountReply.NotFound("acc-1"),
         new AccountReply.AlreadyExists("acc-1"),
+        new SendReply.Attempted("acc-1", "<m1@x>", hard),
+        new SendReply.Throttled("acc-1", at, "10/1m"),
+        new SendReply.Unavailable("acc-1", AccountStatus.PAUSED, Optional.of(at), "paused"),
+        new SendStatus.NeverStarted("<m1@x>"),
+        new SendStatus.InProgress("<m1@x>"),
+        new SendStatus.Finished("<m1@x>", ok),
+        new SendStatus.Interrupted("<m1@x>"),
         new AccountState.Unregistered(),
-        registered);
+        registered,
+        new DomainCommand.Reserve("t_1", "<m1@x>", domainReplies.getRef()),
+        new DomainCommand.Release("t_1", "<m1@x>"),
+        new DomainCommand.Defer(at, "421 4.7.0 slow down"),
+        new DomainCommand.Get(domainViews.getRef()),
+        new DomainReply.Reserved("<m1@x>"),
+        new DomainReply.Throttled("<m1@x>", at, "20/1d"),
+        new DomainView("gmail.com", "large-providers", 12, Map.of("t_1", 12), Optional.of(at)),
+        new DomainEvent.SendsReserved(List.of(new DomainEvent.Reservation("t_1", "<m1@x>", at)), at),
+        new DomainEvent.ReservationReleased("t_1", "<m1@x>", at, at),
+        new DomainEvent.DomainDeferred(at, "421", at),
+        new DomainState(permits, Map.of("t_1", permits), Map.of("<m1@x>", at), Optional.of(at)),
+        new QuotaCommand.Acquire("t_1", "<m1@x>", quotaReplies.getRef()),
+        new QuotaCommand.Release("<m1@x>"),
+        new QuotaCommand.Granted("<m1@x>"),
+        new QuotaCommand.Throttled("<m1@x>", at, "100/1m"),
+        new QuotaEvent.PermitsGranted(List.of(new QuotaEvent.Grant("t_1", "<m1@x>", at)), at),
+        new QuotaEvent.PermitReleased("<m1@x>", at, at),
+        new QuotaState(permits, Map.of("<m1@x>", at)),
+        new CampaignCommand.Create(spec, campaignReplies.getRef()),
+        new CampaignCommand.RecipientsAdded(10, 10L, campaignReplies.getRef()),
+        new CampaignCommand.Start(campaignReplies.getRef()),
+        new CampaignCommand.Pause(campaignReplies.getRef()),
+        new CampaignCommand.Resume(campaignReplies.getRef()),
+        new CampaignCommand.Cancel(campaignReplies.getRef()),
+        new CampaignCommand.Get(campaignReplies.getRef()),
+        new CampaignCommand.KeepAlive(),
+        new CampaignReply.Found(campaignView),
+        new CampaignReply.NotFound("c1"),
+        new CampaignReply.AlreadyExists("c1"),
+        new CampaignReply.NotAllowed(CampaignStatus.COMPLETED, "the campaign is completed"),
+        new CampaignEvent.CampaignCreated("t_1", "c1", spec, at),
+        new CampaignEvent.RecipientsAdded(10, 10L, at),
+        new CampaignEvent.CampaignStarted(at),
+        new CampaignEvent.CampaignPaused(Optional.of("bounce rate 12%"), at),
+        new CampaignEvent.CampaignResumed(at),
+        new CampaignEvent.CampaignCancelled(at),
+        new CampaignEvent.CampaignCompleted(at),
+        new CampaignEvent.RecipientSuppressed(3L, "c@x.org", at),
+        new CampaignEvent.RecipientDispatched(4L, "d@x.org", Map.of("name", "D"), "<m4@x>", "acc-1", 1, false, at, at),
+        new CampaignEvent.DispatchReturned(4L, at, "10/1m", true, at),
+        new CampaignEvent.RecipientPostponed(5L, "e@x.org", Map.of("name", "E"), at, "x.org rests", at),
+        new CampaignEvent.RecipientSent(4L, "acc-1", ok, at),
+        new CampaignEvent.RecipientRetryScheduled(4L, 2, at, hard, at),
+        new CampaignEvent.RecipientFailed(4L, "d@x.org", hard, at),
+        new CampaignEvent.RecipientBounced(4L, "d@x.org", hard, at),
+        new CampaignState.Empty(),
+        campaignState);
   }
 
   @ParameterizedTest

@@ -1,56 +1,127 @@
 package outreach.actors.account;
 
+import akka.actor.typed.ActorRef;
 import akka.actor.typed.ActorSystem;
 import akka.actor.typed.Behavior;
+import akka.actor.typed.DispatcherSelector;
 import akka.actor.typed.SupervisorStrategy;
+import akka.actor.typed.javadsl.ActorContext;
+import akka.actor.typed.javadsl.Behaviors;
+import akka.actor.typed.javadsl.TimerScheduler;
 import akka.cluster.sharding.typed.javadsl.ClusterSharding;
 import akka.cluster.sharding.typed.javadsl.Entity;
 import akka.persistence.typed.PersistenceId;
+import akka.persistence.typed.RecoveryCompleted;
 import akka.persistence.typed.javadsl.CommandHandlerWithReply;
 import akka.persistence.typed.javadsl.EventHandler;
 import akka.persistence.typed.javadsl.EventSourcedBehaviorWithEnforcedReplies;
 import akka.persistence.typed.javadsl.ReplyEffect;
 import akka.persistence.typed.javadsl.RetentionCriteria;
+import akka.persistence.typed.javadsl.SignalHandler;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneId;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
+import outreach.actors.limit.PermitDecision;
+import outreach.actors.limit.SendWindows;
+import outreach.actors.limit.WarmUpSchedule;
+import outreach.actors.smtp.SmtpGateway;
+import outreach.actors.smtp.SmtpSession;
+import outreach.mail.secret.SecretCipher;
 import outreach.protocol.EntityIds;
+import outreach.protocol.RateLimit;
 import outreach.protocol.account.AccountCommand;
 import outreach.protocol.account.AccountEvent;
 import outreach.protocol.account.AccountReply;
 import outreach.protocol.account.AccountState;
 import outreach.protocol.account.AccountStatus;
+import outreach.protocol.account.AccountView;
+import outreach.protocol.account.SendReply;
+import outreach.protocol.account.SendStatus;
 import outreach.protocol.account.SmtpAccountKeys;
+import outreach.protocol.delivery.DeliveryOutcome;
+import outreach.protocol.delivery.OutcomeClass;
+import outreach.protocol.limit.PermitLog;
 
-/** One SMTP account of one tenant: its settings, limits, warm-up and health, as an event-sourced entity. */
+/**
+ * One SMTP account of one tenant, as an event-sourced entity: it owns the account's limits,
+ * warm-up and health, grants a permit (persisted before the SMTP transaction it allows), sends
+ * through its session child, and records the outcome. One transaction at a time: sends that
+ * arrive while one runs wait in the stash and are judged against the limits when their turn comes.
+ */
 public final class SmtpAccount
     extends EventSourcedBehaviorWithEnforcedReplies<AccountCommand, AccountEvent, AccountState> {
 
   private static final int SNAPSHOT_EVERY = 100;
   private static final int SNAPSHOTS_KEPT = 2;
+  private static final String HEALTH_TIMER = "health-check";
+
+  /** The session child finished a transaction. */
+  record SessionFinished(String messageId, DeliveryOutcome outcome, ActorRef<SendReply> replyTo) implements AccountCommand {}
+
+  /** Time to check a paused account. */
+  record HealthTick() implements AccountCommand {}
+
+  /** The session child finished a health check. */
+  record ProbeFinished(DeliveryOutcome outcome) implements AccountCommand {}
 
   private final String entityId;
   private final Clock clock;
+  private final AccountPolicy policy;
+  private final SecretCipher cipher;
+  private final SmtpGateway gateway;
+  private final ActorContext<AccountCommand> context;
+  private final TimerScheduler<AccountCommand> timers;
 
-  public static void init(ActorSystem<?> system, Clock clock) {
+  /** The message whose SMTP transaction runs now; empty after a restart (the child died with the old incarnation). */
+  private Optional<String> sending = Optional.empty();
+  /** Sends waiting in the stash for the running one to end. */
+  private final Set<String> waiting = new HashSet<>();
+  private boolean probing;
+  private ActorRef<SmtpSession.Command> session;
+
+  public static void init(
+      ActorSystem<?> system, Clock clock, AccountPolicy policy, SecretCipher cipher, SmtpGateway gateway) {
     ClusterSharding.get(system)
-        .init(Entity.of(SmtpAccountKeys.ENTITY_KEY, ctx -> create(ctx.getEntityId(), clock)));
+        .init(Entity.of(SmtpAccountKeys.ENTITY_KEY, ctx -> create(ctx.getEntityId(), clock, policy, cipher, gateway)));
   }
 
-  public static Behavior<AccountCommand> create(String entityId, Clock clock) {
-    return new SmtpAccount(entityId, clock);
+  public static Behavior<AccountCommand> create(
+      String entityId, Clock clock, AccountPolicy policy, SecretCipher cipher, SmtpGateway gateway) {
+    return Behaviors.setup(
+        ctx -> Behaviors.withTimers(timers -> new SmtpAccount(entityId, clock, policy, cipher, gateway, ctx, timers)));
   }
 
-  private SmtpAccount(String entityId, Clock clock) {
+  private SmtpAccount(
+      String entityId,
+      Clock clock,
+      AccountPolicy policy,
+      SecretCipher cipher,
+      SmtpGateway gateway,
+      ActorContext<AccountCommand> context,
+      TimerScheduler<AccountCommand> timers) {
+    // Entity ids carry the tenant as "<tenant>|<id>"; PersistenceId.of rejects '|' in the id part,
+    // so the id is built whole: "SmtpAccount|<tenant>|<id>" (the type name still ends at the first '|').
     super(
-        // Entity ids carry the tenant as "<tenant>|<id>"; PersistenceId.of rejects '|' in the id part,
-        // so the id is built whole: "SmtpAccount|<tenant>|<id>" (the type name still ends at the first '|').
         PersistenceId.ofUniqueId(SmtpAccountKeys.ENTITY_KEY.name() + "|" + entityId),
         SupervisorStrategy.restartWithBackoff(Duration.ofMillis(200), Duration.ofSeconds(5), 0.1));
     this.entityId = entityId;
     this.clock = clock;
+    this.policy = policy;
+    this.cipher = cipher;
+    this.gateway = gateway;
+    this.context = context;
+    this.timers = timers;
   }
 
   @Override
@@ -69,39 +140,190 @@ public final class SmtpAccount
   }
 
   @Override
+  public SignalHandler<AccountState> signalHandler() {
+    return newSignalHandlerBuilder()
+        .onSignal(RecoveryCompleted.instance(), state -> scheduleHealthCheck(state, Duration.ZERO))
+        .build();
+  }
+
+  // ---------------------------------------------------------------- commands
+
+  @Override
   public CommandHandlerWithReply<AccountCommand, AccountEvent, AccountState> commandHandler() {
     var builder = newCommandHandlerWithReplyBuilder();
     builder
         .forStateType(AccountState.Unregistered.class)
         .onCommand(AccountCommand.Register.class, this::register)
+        .onCommand(AccountCommand.Get.class, cmd -> Effect().reply(cmd.replyTo(), notFound()))
+        .onCommand(AccountCommand.Pause.class, cmd -> Effect().reply(cmd.replyTo(), notFound()))
+        .onCommand(AccountCommand.Resume.class, cmd -> Effect().reply(cmd.replyTo(), notFound()))
         .onCommand(
-            AccountCommand.Get.class,
-            cmd -> Effect().reply(cmd.replyTo(), new AccountReply.NotFound(EntityIds.localIdOf(entityId))));
+            AccountCommand.Send.class,
+            cmd ->
+                Effect()
+                    .reply(
+                        cmd.replyTo(),
+                        new SendReply.Unavailable(
+                            localId(), AccountStatus.DISABLED, Optional.empty(), "no such account")))
+        .onCommand(
+            AccountCommand.QuerySend.class,
+            cmd -> Effect().reply(cmd.replyTo(), new SendStatus.NeverStarted(cmd.messageId())))
+        .onAnyCommand(cmd -> Effect().noReply());
     builder
         .forStateType(AccountState.Registered.class)
         .onCommand(
             AccountCommand.Register.class,
             (state, cmd) -> Effect().reply(cmd.replyTo(), new AccountReply.AlreadyExists(state.accountId())))
-        .onCommand(
-            AccountCommand.Get.class,
-            (state, cmd) -> Effect().reply(cmd.replyTo(), new AccountReply.Found(state.view())));
+        .onCommand(AccountCommand.Get.class, (state, cmd) -> Effect().reply(cmd.replyTo(), found(state)))
+        .onCommand(AccountCommand.Send.class, this::send)
+        .onCommand(SessionFinished.class, this::sessionFinished)
+        .onCommand(AccountCommand.QuerySend.class, this::querySend)
+        .onCommand(AccountCommand.Pause.class, this::pause)
+        .onCommand(AccountCommand.Resume.class, this::resume)
+        .onCommand(HealthTick.class, this::healthTick)
+        .onCommand(ProbeFinished.class, this::probeFinished);
     return builder.build();
   }
 
   private ReplyEffect<AccountEvent, AccountState> register(AccountCommand.Register cmd) {
+    Instant now = now();
+    ZoneId zone = ZoneId.of(cmd.timeZone());
     var event =
         new AccountEvent.AccountRegistered(
-            EntityIds.tenantOf(entityId), EntityIds.localIdOf(entityId), cmd.settings(), now());
-    return Effect()
-        .persist(event)
-        .thenReply(
-            cmd.replyTo(), state -> new AccountReply.Found(((AccountState.Registered) state).view()));
+            EntityIds.tenantOf(entityId),
+            localId(),
+            cmd.settings(),
+            zone.getId(),
+            now.atZone(zone).toLocalDate(),
+            now);
+    return Effect().persist(event).thenReply(cmd.replyTo(), state -> found((AccountState.Registered) state));
   }
 
-  /** The clock's time at the precision the database keeps (microseconds), so read models equal the entity. */
-  private Instant now() {
-    return clock.instant().truncatedTo(ChronoUnit.MICROS);
+  private ReplyEffect<AccountEvent, AccountState> send(AccountState.Registered state, AccountCommand.Send cmd) {
+    String messageId = cmd.message().messageId();
+    DeliveryOutcome delivered = state.outcomes().get(messageId);
+    if (delivered != null && delivered.succeeded()) {
+      // Idempotent: a message that was accepted is never sent again under the same id.
+      return Effect().reply(cmd.replyTo(), new SendReply.Attempted(localId(), messageId, delivered));
+    }
+    waiting.remove(messageId);
+    Instant now = now();
+    Optional<SendReply> unavailable = unavailable(state, now);
+    if (unavailable.isPresent()) return Effect().reply(cmd.replyTo(), unavailable.get());
+    if (sending.isPresent() || probing) {
+      waiting.add(messageId);
+      return Effect().stash();
+    }
+    PermitDecision decision = windows(state).check(state.permits(), now, warmUpCap(state, now));
+    if (decision instanceof PermitDecision.Throttled t) {
+      return Effect().reply(cmd.replyTo(), new SendReply.Throttled(localId(), t.retryAt(), t.limit()));
+    }
+    var started =
+        new AccountEvent.SendStarted(messageId, cmd.message().campaignId(), cmd.message().recipientDomain(), now);
+    return Effect()
+        .persist(started)
+        .thenRun(
+            s -> {
+              sending = Optional.of(messageId);
+              ActorRef<SmtpSession.Delivered> adapter =
+                  context.messageAdapter(
+                      SmtpSession.Delivered.class, d -> new SessionFinished(d.messageId(), d.outcome(), cmd.replyTo()));
+              session((AccountState.Registered) s).tell(new SmtpSession.Deliver(cmd.message(), adapter));
+            })
+        .thenNoReply();
   }
+
+  private ReplyEffect<AccountEvent, AccountState> sessionFinished(AccountState.Registered state, SessionFinished msg) {
+    Instant now = now();
+    List<AccountEvent> events = new ArrayList<>();
+    events.add(new AccountEvent.SendFinished(msg.messageId(), msg.outcome(), now));
+    events.addAll(reaction(state, msg.outcome(), now));
+    return Effect()
+        .persist(events)
+        .thenRun(
+            s -> {
+              sending = Optional.empty();
+              msg.replyTo().tell(new SendReply.Attempted(localId(), msg.messageId(), msg.outcome()));
+              scheduleHealthCheck(s, Duration.ZERO);
+            })
+        .thenNoReply()
+        .thenUnstashAll();
+  }
+
+  /** What the account does about an outcome: pause after consecutive account-level failures, disable on refused credentials. */
+  private List<AccountEvent> reaction(AccountState.Registered state, DeliveryOutcome outcome, Instant now) {
+    if (state.status() != AccountStatus.ACTIVE) return List.of();
+    if (outcome.outcome() == OutcomeClass.AUTHENTICATION) {
+      return List.of(new AccountEvent.AccountDisabled("authentication refused: " + outcome.summary(), now));
+    }
+    if (countsAgainstAccount(outcome) && state.consecutiveFailures() + 1 >= policy.failuresBeforePause()) {
+      return List.of(
+          new AccountEvent.AccountPaused(
+              Optional.of(now.plus(policy.pauseAfterFailures())),
+              policy.failuresBeforePause() + " consecutive failures, last: " + outcome.summary(),
+              now));
+    }
+    return List.of();
+  }
+
+  private ReplyEffect<AccountEvent, AccountState> querySend(AccountState.Registered state, AccountCommand.QuerySend cmd) {
+    String id = cmd.messageId();
+    SendStatus status;
+    if (sending.filter(id::equals).isPresent() || waiting.contains(id)) status = new SendStatus.InProgress(id);
+    else if (state.outcomes().containsKey(id)) status = new SendStatus.Finished(id, state.outcomes().get(id));
+    else if (state.inFlight().containsKey(id)) status = new SendStatus.Interrupted(id);
+    else status = new SendStatus.NeverStarted(id);
+    return Effect().reply(cmd.replyTo(), status);
+  }
+
+  private ReplyEffect<AccountEvent, AccountState> pause(AccountState.Registered state, AccountCommand.Pause cmd) {
+    return Effect()
+        .persist(new AccountEvent.AccountPaused(cmd.until(), cmd.reason(), now()))
+        .thenRun(s -> scheduleHealthCheck(s, Duration.ZERO))
+        .thenReply(cmd.replyTo(), s -> found((AccountState.Registered) s));
+  }
+
+  private ReplyEffect<AccountEvent, AccountState> resume(AccountState.Registered state, AccountCommand.Resume cmd) {
+    return Effect()
+        .persist(new AccountEvent.AccountResumed(now()))
+        .thenRun(s -> timers.cancel(HEALTH_TIMER))
+        .thenReply(cmd.replyTo(), s -> found((AccountState.Registered) s));
+  }
+
+  private ReplyEffect<AccountEvent, AccountState> healthTick(AccountState.Registered state, HealthTick tick) {
+    boolean due = state.status() == AccountStatus.PAUSED && state.pausedUntil().filter(u -> !u.isAfter(now())).isPresent();
+    if (!due) {
+      scheduleHealthCheck(state, Duration.ZERO);
+      return Effect().noReply();
+    }
+    if (probing || sending.isPresent()) {
+      scheduleHealthCheck(state, policy.healthCheckInterval());
+      return Effect().noReply();
+    }
+    probing = true;
+    ActorRef<SmtpSession.Probed> adapter = context.messageAdapter(SmtpSession.Probed.class, p -> new ProbeFinished(p.outcome()));
+    session(state).tell(new SmtpSession.Probe(adapter));
+    return Effect().noReply();
+  }
+
+  private ReplyEffect<AccountEvent, AccountState> probeFinished(AccountState.Registered state, ProbeFinished msg) {
+    Instant now = now();
+    boolean passed = msg.outcome().succeeded();
+    List<AccountEvent> events = new ArrayList<>();
+    events.add(new AccountEvent.HealthChecked(passed, msg.outcome().summary(), now));
+    if (passed && state.status() == AccountStatus.PAUSED) events.add(new AccountEvent.AccountResumed(now));
+    return Effect()
+        .persist(events)
+        .thenRun(
+            s -> {
+              probing = false;
+              scheduleHealthCheck(s, policy.healthCheckInterval());
+            })
+        .thenNoReply()
+        .thenUnstashAll();
+  }
+
+  // ---------------------------------------------------------------- events
 
   @Override
   public EventHandler<AccountState, AccountEvent> eventHandler() {
@@ -111,7 +333,160 @@ public final class SmtpAccount
         .onEvent(
             AccountEvent.AccountRegistered.class,
             (state, e) ->
-                new AccountState.Registered(e.tenantId(), e.accountId(), e.settings(), AccountStatus.ACTIVE, e.at()));
+                new AccountState.Registered(
+                    e.tenantId(), e.accountId(), e.settings(), e.timeZone(), e.firstDay(), e.at(), AccountStatus.ACTIVE,
+                    Optional.empty(), Optional.empty(), 0, PermitLog.EMPTY, Map.of(), Map.of()));
+    builder
+        .forStateType(AccountState.Registered.class)
+        .onEvent(AccountEvent.SendStarted.class, this::started)
+        .onEvent(AccountEvent.SendFinished.class, this::finished)
+        .onEvent(
+            AccountEvent.AccountPaused.class,
+            (s, e) -> withStatus(s, AccountStatus.PAUSED, e.until(), Optional.of(e.reason()), s.consecutiveFailures()))
+        .onEvent(
+            AccountEvent.AccountDisabled.class,
+            (s, e) -> withStatus(s, AccountStatus.DISABLED, Optional.empty(), Optional.of(e.reason()), s.consecutiveFailures()))
+        .onEvent(
+            AccountEvent.AccountResumed.class,
+            (s, e) -> withStatus(s, AccountStatus.ACTIVE, Optional.empty(), Optional.empty(), 0))
+        .onEvent(AccountEvent.HealthChecked.class, (s, e) -> s);
     return builder.build();
+  }
+
+  private AccountState started(AccountState.Registered s, AccountEvent.SendStarted e) {
+    Map<String, String> inFlight = new HashMap<>(s.inFlight());
+    inFlight.put(e.messageId(), e.campaignId());
+    return new AccountState.Registered(
+        s.tenantId(), s.accountId(), s.settings(), s.timeZone(), s.firstDay(), s.createdAt(), s.status(),
+        s.pausedUntil(), s.statusReason(), s.consecutiveFailures(), windows(s).record(s.permits(), e.at()), inFlight,
+        s.outcomes());
+  }
+
+  private AccountState finished(AccountState.Registered s, AccountEvent.SendFinished e) {
+    Map<String, String> inFlight = new HashMap<>(s.inFlight());
+    inFlight.remove(e.messageId());
+    LinkedHashMap<String, DeliveryOutcome> outcomes = new LinkedHashMap<>(s.outcomes());
+    outcomes.remove(e.messageId());
+    outcomes.put(e.messageId(), e.outcome());
+    while (outcomes.size() > policy.rememberedOutcomes()) outcomes.remove(outcomes.keySet().iterator().next());
+    int failures =
+        e.outcome().succeeded() ? 0 : countsAgainstAccount(e.outcome()) ? s.consecutiveFailures() + 1 : s.consecutiveFailures();
+    return new AccountState.Registered(
+        s.tenantId(), s.accountId(), s.settings(), s.timeZone(), s.firstDay(), s.createdAt(), s.status(),
+        s.pausedUntil(), s.statusReason(), failures, s.permits(), inFlight, outcomes);
+  }
+
+  private static AccountState withStatus(
+      AccountState.Registered s, AccountStatus status, Optional<Instant> until, Optional<String> reason, int failures) {
+    return new AccountState.Registered(
+        s.tenantId(), s.accountId(), s.settings(), s.timeZone(), s.firstDay(), s.createdAt(), status, until, reason,
+        failures, s.permits(), s.inFlight(), s.outcomes());
+  }
+
+  // ---------------------------------------------------------------- helpers
+
+  /** Account-level failures: the connection, the account's credentials, or policy/reputation replies. Recipient bounces do not count. */
+  static boolean countsAgainstAccount(DeliveryOutcome outcome) {
+    return switch (outcome.outcome()) {
+      case CONNECTION, POLICY, AUTHENTICATION -> true;
+      default -> false;
+    };
+  }
+
+  private Optional<SendReply> unavailable(AccountState.Registered state, Instant now) {
+    return switch (state.status()) {
+      case ACTIVE -> Optional.empty();
+      case DISABLED ->
+          Optional.of(
+              new SendReply.Unavailable(localId(), AccountStatus.DISABLED, Optional.empty(), state.statusReason().orElse("disabled")));
+      case PAUSED -> {
+        // Back only after a passing health check, which runs once the pause has ended.
+        Optional<Instant> until =
+            state.pausedUntil().map(u -> u.isAfter(now) ? u : now.plus(policy.healthCheckInterval()));
+        yield Optional.of(new SendReply.Unavailable(localId(), AccountStatus.PAUSED, until, state.statusReason().orElse("paused")));
+      }
+    };
+  }
+
+  /**
+   * A paused account is checked when its pause ends, then every health-check interval until a check
+   * passes; {@code notBefore} delays the next check (after a failed one).
+   */
+  private void scheduleHealthCheck(AccountState state, Duration notBefore) {
+    if (state instanceof AccountState.Registered r && r.status() == AccountStatus.PAUSED && r.pausedUntil().isPresent()) {
+      Duration untilEnd = Duration.between(now(), r.pausedUntil().get());
+      Duration delay = untilEnd.compareTo(notBefore) > 0 ? untilEnd : notBefore;
+      timers.startSingleTimer(HEALTH_TIMER, new HealthTick(), delay.isZero() ? Duration.ofMillis(1) : delay);
+    } else {
+      timers.cancel(HEALTH_TIMER);
+    }
+  }
+
+  private ActorRef<SmtpSession.Command> session(AccountState.Registered state) {
+    if (session == null) {
+      session =
+          context.spawn(
+              SmtpSession.create(
+                  () ->
+                      gateway.open(
+                          state.settings(),
+                          cipher.open(
+                              new SecretCipher.Sealed(state.settings().password().keyId(), state.settings().password().sealed()),
+                              entityId))),
+              "session",
+              DispatcherSelector.blocking());
+    }
+    return session;
+  }
+
+  private SendWindows windows(AccountState.Registered state) {
+    return new SendWindows(state.settings().limits(), ZoneId.of(state.timeZone()));
+  }
+
+  private int dailyLimit(AccountState.Registered state) {
+    return state.settings().limits().stream()
+        .filter(RateLimit::calendarDay)
+        .mapToInt(RateLimit::count)
+        .min()
+        .orElse(Integer.MAX_VALUE);
+  }
+
+  private int warmUpCap(AccountState.Registered state, Instant now) {
+    LocalDate today = now.atZone(ZoneId.of(state.timeZone())).toLocalDate();
+    return WarmUpSchedule.capOn(state.settings().warmUp(), state.firstDay(), today, dailyLimit(state));
+  }
+
+  private AccountReply found(AccountState.Registered s) {
+    Instant now = now();
+    SendWindows windows = windows(s);
+    LocalDate today = windows.dayOf(now);
+    int cap = windows.dailyCap(warmUpCap(s, now));
+    List<RateLimit> sliding = s.settings().limits().stream().filter(l -> !l.calendarDay()).toList();
+    List<Integer> usage = windows.usage(s.permits(), now);
+    List<AccountView.WindowUsage> inWindows = new ArrayList<>();
+    for (int i = 0; i < sliding.size(); i++) inWindows.add(new AccountView.WindowUsage(sliding.get(i), usage.get(i)));
+    s.settings().limits().stream()
+        .filter(RateLimit::calendarDay)
+        .forEach(l -> inWindows.add(new AccountView.WindowUsage(l, s.permits().grantedOn(today))));
+    return new AccountReply.Found(
+        new AccountView(
+            s.tenantId(), s.accountId(), s.settings().host(), s.settings().port(), s.settings().security(),
+            s.settings().username(), s.settings().fromAddress(), s.settings().fromName(), s.settings().pool(),
+            s.settings().limits(), s.settings().warmUp(), s.status(), s.createdAt(), s.permits().grantedOn(today),
+            cap == Integer.MAX_VALUE ? -1 : cap, inWindows, s.consecutiveFailures(), s.pausedUntil(),
+            s.status() == AccountStatus.ACTIVE ? Optional.empty() : s.statusReason()));
+  }
+
+  private AccountReply notFound() {
+    return new AccountReply.NotFound(localId());
+  }
+
+  private String localId() {
+    return EntityIds.localIdOf(entityId);
+  }
+
+  /** The clock's time at the precision the database keeps (microseconds), so read models equal the entity. */
+  private Instant now() {
+    return clock.instant().truncatedTo(ChronoUnit.MICROS);
   }
 }

@@ -67,6 +67,20 @@ public final class SecretCipher {
     return Base64.getEncoder().encodeToString(key);
   }
 
+  /**
+   * A key for another purpose (e.g. signing unsubscribe links), derived from the current master key
+   * with HMAC-SHA256 over the purpose's name, so one secret outside the database covers both.
+   */
+  public byte[] deriveKey(String purpose) {
+    try {
+      javax.crypto.Mac mac = javax.crypto.Mac.getInstance("HmacSHA256");
+      mac.init(new SecretKeySpec(keys.get(currentKeyId).getEncoded(), "HmacSHA256"));
+      return mac.doFinal(purpose.getBytes(StandardCharsets.UTF_8));
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException("HmacSHA256 is not available", e);
+    }
+  }
+
   public String currentKeyId() {
     return currentKeyId;
   }

@@ -63,6 +63,13 @@ class SecretCipherTest {
   }
 
   @Test
+  void derivedKeysDependOnPurposeAndMasterKey() {
+    assertThat(cipher.deriveKey("links")).hasSize(32).isEqualTo(cipher.deriveKey("links"));
+    assertThat(cipher.deriveKey("links")).isNotEqualTo(cipher.deriveKey("other"));
+    assertThat(SecretCipher.fromBase64(SecretCipher.generateKey(), List.of()).deriveKey("links")).isNotEqualTo(cipher.deriveKey("links"));
+  }
+
+  @Test
   void rejectsKeysOfTheWrongSize() {
     String shortKey = Base64.getEncoder().encodeToString(new byte[16]);
     assertThatThrownBy(() -> SecretCipher.fromBase64(shortKey, List.of())).hasMessageContaining("32 bytes");

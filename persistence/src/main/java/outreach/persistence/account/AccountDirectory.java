@@ -4,6 +4,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -16,15 +17,30 @@ import outreach.persistence.StoreException;
 import outreach.protocol.RateLimit;
 import outreach.protocol.account.AccountPool;
 import outreach.protocol.account.AccountStatus;
-import outreach.protocol.account.AccountView;
 import outreach.protocol.account.SecurityMode;
 import outreach.protocol.account.WarmUp;
 
 /** Listings of a tenant's accounts from the read model. It lags the entities by the projection's delay. */
 public final class AccountDirectory {
 
+  /** One account as the read model holds it: settings and state, no live counters. */
+  public record Listed(
+      String tenantId,
+      String accountId,
+      String host,
+      int port,
+      SecurityMode security,
+      String username,
+      String fromAddress,
+      String fromName,
+      AccountPool pool,
+      List<RateLimit> limits,
+      WarmUp warmUp,
+      AccountStatus status,
+      Instant createdAt) {}
+
   /** One page of accounts ordered by id, and the cursor of the next page when there is one. */
-  public record Page(List<AccountView> accounts, Optional<String> nextCursor) {}
+  public record Page(List<Listed> accounts, Optional<String> nextCursor) {}
 
   private final DataSource dataSource;
   private final Executor executor;
@@ -49,7 +65,7 @@ public final class AccountDirectory {
             s.setString(1, tenantId);
             s.setString(2, afterId.orElse(""));
             s.setInt(3, limit + 1);
-            List<AccountView> accounts = new ArrayList<>();
+            List<Listed> accounts = new ArrayList<>();
             try (ResultSet rs = s.executeQuery()) {
               while (rs.next()) accounts.add(read(tenantId, rs));
             }
@@ -67,12 +83,12 @@ public final class AccountDirectory {
         executor);
   }
 
-  private static AccountView read(String tenantId, ResultSet rs) throws SQLException {
+  private static Listed read(String tenantId, ResultSet rs) throws SQLException {
     List<RateLimit> limits =
         rs.getString(9).isEmpty()
             ? List.of()
             : Arrays.stream(rs.getString(9).split(",")).map(RateLimit::parse).toList();
-    return new AccountView(
+    return new Listed(
         tenantId,
         rs.getString(1),
         rs.getString(2),

@@ -6,6 +6,7 @@ import java.sql.PreparedStatement;
 import java.sql.Timestamp;
 import java.util.stream.Collectors;
 import outreach.persistence.PooledJdbcSession;
+import outreach.protocol.EntityIds;
 import outreach.protocol.RateLimit;
 import outreach.protocol.account.AccountEvent;
 import outreach.protocol.account.AccountSettings;
@@ -27,11 +28,36 @@ final class AccountViewHandler extends JdbcHandler<EventEnvelope<AccountEvent>, 
         updated_at = EXCLUDED.updated_at
       """;
 
+  private static final String STATUS =
+      "UPDATE account_view SET status = ?, updated_at = ? WHERE tenant_id = ? AND account_id = ?";
+
   @Override
   public void process(PooledJdbcSession session, EventEnvelope<AccountEvent> envelope) throws Exception {
     AccountEvent event = envelope.event();
-    if (event instanceof AccountEvent.AccountRegistered registered) {
-      session.withConnection(
+    String entityId = envelope.persistenceId().substring(envelope.persistenceId().indexOf('|') + 1);
+    // Sends and health checks do not change the listing.
+    if (event instanceof AccountEvent.AccountRegistered e) register(session, e);
+    else if (event instanceof AccountEvent.AccountPaused e) status(session, entityId, AccountStatus.PAUSED, e);
+    else if (event instanceof AccountEvent.AccountDisabled e) status(session, entityId, AccountStatus.DISABLED, e);
+    else if (event instanceof AccountEvent.AccountResumed e) status(session, entityId, AccountStatus.ACTIVE, e);
+  }
+
+  private static void status(PooledJdbcSession session, String entityId, AccountStatus status, AccountEvent e)
+      throws Exception {
+    session.withConnection(
+        connection -> {
+          try (PreparedStatement s = connection.prepareStatement(STATUS)) {
+            s.setString(1, status.wireName());
+            s.setTimestamp(2, Timestamp.from(e.at()));
+            s.setString(3, EntityIds.tenantOf(entityId));
+            s.setString(4, EntityIds.localIdOf(entityId));
+            return s.executeUpdate();
+          }
+        });
+  }
+
+  private static void register(PooledJdbcSession session, AccountEvent.AccountRegistered registered) throws Exception {
+    session.withConnection(
           connection -> {
             try (PreparedStatement s = connection.prepareStatement(UPSERT)) {
               AccountSettings settings = registered.settings();
@@ -55,6 +81,5 @@ final class AccountViewHandler extends JdbcHandler<EventEnvelope<AccountEvent>, 
               return s.executeUpdate();
             }
           });
-    }
   }
 }

@@ -1,14 +1,36 @@
 package outreach.protocol.account;
 
 import akka.actor.typed.ActorRef;
+import java.time.Instant;
+import java.util.Optional;
 import outreach.protocol.CborSerializable;
+import outreach.protocol.delivery.RenderedMessage;
 
-/** Commands to the SmtpAccount entity. */
-public sealed interface AccountCommand extends CborSerializable {
+/** Commands to the SmtpAccount entity. Not sealed: the entity adds its own internal messages. */
+public interface AccountCommand extends CborSerializable {
 
-  /** Create the account with these settings; answered {@link AccountReply.Found} or {@link AccountReply.AlreadyExists}. */
-  record Register(AccountSettings settings, ActorRef<AccountReply> replyTo) implements AccountCommand {}
+  /**
+   * Create the account with these settings; {@code timeZone} (IANA) is the tenant's, whose calendar
+   * days {@code /1d} limits count. Answered {@link AccountReply.Found} or {@link AccountReply.AlreadyExists}.
+   */
+  record Register(AccountSettings settings, String timeZone, ActorRef<AccountReply> replyTo) implements AccountCommand {}
 
   /** Show the account; answered {@link AccountReply.Found} or {@link AccountReply.NotFound}. */
   record Get(ActorRef<AccountReply> replyTo) implements AccountCommand {}
+
+  /**
+   * Send one message if every limit allows it now. The permit is persisted before the SMTP
+   * transaction starts; answered with a {@link SendReply} once the transaction has ended, or at
+   * once when the account is throttled or unavailable.
+   */
+  record Send(RenderedMessage message, ActorRef<SendReply> replyTo) implements AccountCommand {}
+
+  /** What became of a message this account was asked to send (idempotent by message id). */
+  record QuerySend(String messageId, ActorRef<SendStatus> replyTo) implements AccountCommand {}
+
+  /** Stop sending until {@code until} (or until resumed); answered with the account. */
+  record Pause(Optional<Instant> until, String reason, ActorRef<AccountReply> replyTo) implements AccountCommand {}
+
+  /** Send again: clears a pause, a disablement and the failure count; answered with the account. */
+  record Resume(ActorRef<AccountReply> replyTo) implements AccountCommand {}
 }

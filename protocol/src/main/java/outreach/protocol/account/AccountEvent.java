@@ -1,17 +1,36 @@
 package outreach.protocol.account;
 
 import java.time.Instant;
+import java.time.LocalDate;
+import java.util.Optional;
 import outreach.protocol.CborSerializable;
+import outreach.protocol.delivery.DeliveryOutcome;
 
 /** Facts recorded in an SmtpAccount's journal. */
 public sealed interface AccountEvent extends CborSerializable {
 
-  String tenantId();
-
-  String accountId();
-
   Instant at();
 
-  record AccountRegistered(String tenantId, String accountId, AccountSettings settings, Instant at)
+  /** The account exists; {@code firstDay} (in {@code timeZone}) is day 1 of its warm-up. */
+  record AccountRegistered(
+      String tenantId, String accountId, AccountSettings settings, String timeZone, LocalDate firstDay, Instant at)
       implements AccountEvent {}
+
+  /** A permit was granted and the SMTP transaction for this message is about to start (write-ahead). */
+  record SendStarted(String messageId, String campaignId, String recipientDomain, Instant at) implements AccountEvent {}
+
+  /** The SMTP transaction for this message ended with {@code outcome}. */
+  record SendFinished(String messageId, DeliveryOutcome outcome, Instant at) implements AccountEvent {}
+
+  /** Sending stops until {@code until} (empty: until resumed). */
+  record AccountPaused(Optional<Instant> until, String reason, Instant at) implements AccountEvent {}
+
+  /** Sending may go on; the failure count starts again from zero. */
+  record AccountResumed(Instant at) implements AccountEvent {}
+
+  /** The account's credentials or TLS settings were refused; it stays disabled until its settings change or it is resumed. */
+  record AccountDisabled(String reason, Instant at) implements AccountEvent {}
+
+  /** A health check of a paused account ran; {@code passed} says whether the server accepted an authenticated session. */
+  record HealthChecked(boolean passed, String detail, Instant at) implements AccountEvent {}
 }

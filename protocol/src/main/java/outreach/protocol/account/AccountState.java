@@ -3,9 +3,15 @@ package outreach.protocol.account;
 import com.fasterxml.jackson.annotation.JsonSubTypes;
 import com.fasterxml.jackson.annotation.JsonTypeInfo;
 import java.time.Instant;
+import java.time.LocalDate;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
 import outreach.protocol.CborSerializable;
+import outreach.protocol.delivery.DeliveryOutcome;
+import outreach.protocol.limit.PermitLog;
 
-/** State of an SmtpAccount entity: not yet registered, or registered with its settings and health. */
+/** State of an SmtpAccount entity: not yet registered, or registered with its settings, limits and health. */
 @JsonTypeInfo(use = JsonTypeInfo.Id.NAME, property = "kind")
 @JsonSubTypes({
   @JsonSubTypes.Type(value = AccountState.Unregistered.class, name = "unregistered"),
@@ -15,25 +21,30 @@ public sealed interface AccountState extends CborSerializable {
 
   record Unregistered() implements AccountState {}
 
+  /**
+   * A registered account. {@code inFlight} holds the sends started and not yet finished (message
+   * id to campaign; after a restart they are the ones cut off); {@code outcomes} the latest
+   * finished ones, so a campaign recovering from a crash can ask what became of a message.
+   */
   record Registered(
-      String tenantId, String accountId, AccountSettings settings, AccountStatus status, Instant createdAt)
+      String tenantId,
+      String accountId,
+      AccountSettings settings,
+      String timeZone,
+      LocalDate firstDay,
+      Instant createdAt,
+      AccountStatus status,
+      Optional<Instant> pausedUntil,
+      Optional<String> statusReason,
+      int consecutiveFailures,
+      PermitLog permits,
+      Map<String, String> inFlight,
+      Map<String, DeliveryOutcome> outcomes)
       implements AccountState {
 
-    public AccountView view() {
-      return new AccountView(
-          tenantId,
-          accountId,
-          settings.host(),
-          settings.port(),
-          settings.security(),
-          settings.username(),
-          settings.fromAddress(),
-          settings.fromName(),
-          settings.pool(),
-          settings.limits(),
-          settings.warmUp(),
-          status,
-          createdAt);
+    public Registered {
+      inFlight = Map.copyOf(inFlight);
+      outcomes = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(outcomes));
     }
   }
 }

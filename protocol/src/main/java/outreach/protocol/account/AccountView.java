@@ -2,10 +2,11 @@ package outreach.protocol.account;
 
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 import outreach.protocol.CborSerializable;
 import outreach.protocol.RateLimit;
 
-/** An account as callers see it: settings without the secret, and its health. */
+/** An account as callers see it: settings without the secret, its health and how full its limits are now. */
 public record AccountView(
     String tenantId,
     String accountId,
@@ -19,5 +20,20 @@ public record AccountView(
     List<RateLimit> limits,
     WarmUp warmUp,
     AccountStatus status,
-    Instant createdAt)
-    implements CborSerializable {}
+    Instant createdAt,
+    int sentToday,
+    int dailyCap,
+    List<WindowUsage> sentInWindows,
+    int consecutiveFailures,
+    Optional<Instant> pausedUntil,
+    Optional<String> disabledReason)
+    implements CborSerializable {
+
+  /** Sends counted in one limit's window at the time of the view. */
+  public record WindowUsage(RateLimit limit, int sent) {}
+
+  public AccountView {
+    limits = List.copyOf(limits);
+    sentInWindows = List.copyOf(sentInWindows);
+  }
+}

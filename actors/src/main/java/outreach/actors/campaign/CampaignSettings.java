@@ -1,0 +1,46 @@
+package outreach.actors.campaign;
+
+import com.typesafe.config.Config;
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * How campaigns behave ({@code outreach.campaign}): the pauses before each retry of a temporary
+ * failure (5 min, 15 min, 1 h, then failed), the bounce guard, how long a domain that deferred us
+ * is left alone, how many recipients are read from the table at a time, and the time allowed for
+ * the steps of a send.
+ */
+public record CampaignSettings(
+    List<Duration> retryDelays,
+    double bounceRateLimit,
+    int bounceGuardMinimumSends,
+    Duration domainDeferral,
+    int fetchSize,
+    Duration permitTimeout,
+    Duration sendTimeout,
+    Duration recheckInterval,
+    boolean globalQuota) {
+
+  public CampaignSettings {
+    retryDelays = List.copyOf(retryDelays);
+  }
+
+  /** Attempts a recipient gets in all: the first and one per retry delay. */
+  public int maxAttempts() {
+    return retryDelays.size() + 1;
+  }
+
+  public static CampaignSettings fromConfig(Config config) {
+    Config c = config.getConfig("outreach.campaign");
+    return new CampaignSettings(
+        c.getDurationList("retry-delays"),
+        c.getDouble("bounce-guard.max-rate"),
+        c.getInt("bounce-guard.minimum-sends"),
+        c.getDuration("domain-deferral"),
+        c.getInt("fetch-size"),
+        c.getDuration("permit-timeout"),
+        c.getDuration("send-timeout"),
+        c.getDuration("recheck-interval"),
+        !config.getString("outreach.global-limit").trim().equalsIgnoreCase("off"));
+  }
+}

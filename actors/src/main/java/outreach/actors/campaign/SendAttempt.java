@@ -1,0 +1,141 @@
+package outreach.actors.campaign;
+
+import akka.cluster.sharding.typed.javadsl.ClusterSharding;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import outreach.protocol.EntityIds;
+import outreach.protocol.account.AccountCommand;
+import outreach.protocol.account.SendReply;
+import outreach.protocol.account.SmtpAccountKeys;
+import outreach.protocol.delivery.DeliveryOutcome;
+import outreach.protocol.delivery.RenderedMessage;
+import outreach.protocol.domain.DomainCommand;
+import outreach.protocol.domain.DomainReply;
+import outreach.protocol.domain.RecipientDomainKeys;
+import outreach.protocol.quota.QuotaCommand;
+import outreach.protocol.quota.QuotaKeys;
+
+/**
+ * One try at sending one recipient's message: a permit from the global quota, a reservation from
+ * the recipient's domain, then the account's send. A refusal at any step gives back what the
+ * earlier steps granted, so capacity is only used by SMTP transactions.
+ */
+final class SendAttempt {
+
+  /** How the try ended. */
+  sealed interface Result {}
+
+  /** The account ran the SMTP transaction. */
+  record Attempted(DeliveryOutcome outcome) implements Result {}
+
+  /** Nothing was sent: a limit, a deferral or the account's state stood in the way until {@code retryAt}. */
+  record Returned(Instant retryAt, String reason, Blocker blocker) implements Result {}
+
+  /** The account did not answer in time: what happened is asked later. */
+  record Unanswered(String reason) implements Result {}
+
+  /** What stood in the way of a returned try. */
+  enum Blocker {
+    QUOTA,
+    DOMAIN,
+    ACCOUNT
+  }
+
+  private final ClusterSharding sharding;
+  private final CampaignSettings settings;
+  private final Clock clock;
+
+  SendAttempt(ClusterSharding sharding, CampaignSettings settings, Clock clock) {
+    this.sharding = sharding;
+    this.settings = settings;
+    this.clock = clock;
+  }
+
+  CompletionStage<Result> run(String account, RenderedMessage message) {
+    return acquireQuota(message)
+        .thenCompose(
+            quota -> {
+              if (quota.isPresent()) return CompletableFuture.completedFuture(quota.get());
+              return reserveDomain(message)
+                  .thenCompose(
+                      domain -> {
+                        if (domain.isPresent()) {
+                          releaseQuota(message);
+                          return CompletableFuture.completedFuture(domain.get());
+                        }
+                        return send(account, message);
+                      });
+            });
+  }
+
+  private CompletionStage<Optional<Result>> acquireQuota(RenderedMessage m) {
+    if (!settings.globalQuota()) return CompletableFuture.completedFuture(Optional.empty());
+    return sharding
+        .entityRefFor(QuotaKeys.ENTITY_KEY, QuotaKeys.GLOBAL)
+        .<QuotaCommand.QuotaReply>ask(r -> new QuotaCommand.Acquire(m.tenantId(), m.messageId(), r), settings.permitTimeout())
+        .handle(
+            (reply, failure) -> {
+              if (failure != null) return Optional.of(noAnswer(Blocker.QUOTA, "the global quota"));
+              if (reply instanceof QuotaCommand.Throttled t) {
+                return Optional.<Result>of(new Returned(t.retryAt(), t.limit(), Blocker.QUOTA));
+              }
+              return Optional.<Result>empty();
+            });
+  }
+
+  private CompletionStage<Optional<Result>> reserveDomain(RenderedMessage m) {
+    return sharding
+        .entityRefFor(RecipientDomainKeys.ENTITY_KEY, RecipientDomainKeys.entityId(m.recipientDomain()))
+        .<DomainReply>ask(r -> new DomainCommand.Reserve(m.tenantId(), m.messageId(), r), settings.permitTimeout())
+        .handle(
+            (reply, failure) -> {
+              if (failure != null) return Optional.of(noAnswer(Blocker.DOMAIN, "recipient domain " + m.recipientDomain()));
+              if (reply instanceof DomainReply.Throttled t) {
+                return Optional.<Result>of(new Returned(t.retryAt(), t.reason(), Blocker.DOMAIN));
+              }
+              return Optional.<Result>empty();
+            });
+  }
+
+  private CompletionStage<Result> send(String account, RenderedMessage m) {
+    return sharding
+        .entityRefFor(SmtpAccountKeys.ENTITY_KEY, EntityIds.of(m.tenantId(), account))
+        .<SendReply>ask(r -> new AccountCommand.Send(m, r), settings.sendTimeout())
+        .handle(
+            (reply, failure) -> {
+              if (failure != null) return new Unanswered("account " + account + " did not answer: " + failure.getMessage());
+              if (reply instanceof SendReply.Attempted a) return new Attempted(a.outcome());
+              releaseQuota(m);
+              releaseDomain(m);
+              if (reply instanceof SendReply.Throttled t) {
+                return new Returned(t.retryAt(), "account " + account + ": " + t.limit(), Blocker.ACCOUNT);
+              }
+              SendReply.Unavailable u = (SendReply.Unavailable) reply;
+              Instant until = u.until().orElse(now().plus(settings.recheckInterval()));
+              return new Returned(until, "account " + account + " is " + u.status().wireName() + ": " + u.reason(), Blocker.ACCOUNT);
+            });
+  }
+
+  private Result noAnswer(Blocker blocker, String who) {
+    return new Returned(now().plus(settings.recheckInterval()), who + " did not answer", blocker);
+  }
+
+  private void releaseQuota(RenderedMessage m) {
+    if (settings.globalQuota()) {
+      sharding.entityRefFor(QuotaKeys.ENTITY_KEY, QuotaKeys.GLOBAL).tell(new QuotaCommand.Release(m.messageId()));
+    }
+  }
+
+  private void releaseDomain(RenderedMessage m) {
+    sharding
+        .entityRefFor(RecipientDomainKeys.ENTITY_KEY, RecipientDomainKeys.entityId(m.recipientDomain()))
+        .tell(new DomainCommand.Release(m.tenantId(), m.messageId()));
+  }
+
+  private Instant now() {
+    return clock.instant();
+  }
+}

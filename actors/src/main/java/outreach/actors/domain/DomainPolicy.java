@@ -1,0 +1,41 @@
+package outreach.actors.domain;
+
+import com.typesafe.config.Config;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import outreach.protocol.RateLimit;
+
+/**
+ * Caps per recipient domain ({@code outreach.recipient-domains}): for one tenant and for the whole
+ * system, counted in UTC days; large mailbox providers follow their own policy instead; a domain
+ * that defers us (421, 4.7.x) gets nothing for {@code deferral}.
+ */
+public record DomainPolicy(Caps standard, Map<String, Caps> providers, Duration deferral) {
+
+  /** The caps that apply to a domain, and the name of the policy they come from. */
+  public record Caps(String name, List<RateLimit> tenantLimits, List<RateLimit> systemLimits) {}
+
+  public Caps capsFor(String domain) {
+    return providers.getOrDefault(domain.toLowerCase(Locale.ROOT), standard);
+  }
+
+  public static DomainPolicy fromConfig(Config config) {
+    Config c = config.getConfig("outreach.recipient-domains");
+    Caps standard = new Caps("standard", limits(c, "tenant-limits"), limits(c, "system-limits"));
+    Map<String, Caps> providers = new HashMap<>();
+    Config policies = c.getConfig("providers");
+    for (String name : policies.root().keySet()) {
+      Config p = policies.getConfig(name);
+      Caps caps = new Caps(name, limits(p, "tenant-limits"), limits(p, "system-limits"));
+      for (String domain : p.getStringList("domains")) providers.put(domain.toLowerCase(Locale.ROOT), caps);
+    }
+    return new DomainPolicy(standard, Map.copyOf(providers), c.getDuration("deferral"));
+  }
+
+  private static List<RateLimit> limits(Config c, String path) {
+    return c.getStringList(path).stream().map(RateLimit::parse).toList();
+  }
+}

@@ -1,0 +1,233 @@
+package outreach.actors.domain;
+
+import akka.actor.typed.ActorRef;
+import akka.actor.typed.ActorSystem;
+import akka.actor.typed.Behavior;
+import akka.actor.typed.SupervisorStrategy;
+import akka.actor.typed.javadsl.ActorContext;
+import akka.actor.typed.javadsl.Behaviors;
+import akka.cluster.sharding.typed.javadsl.ClusterSharding;
+import akka.cluster.sharding.typed.javadsl.Entity;
+import akka.persistence.typed.PersistenceId;
+import akka.persistence.typed.javadsl.CommandHandler;
+import akka.persistence.typed.javadsl.Effect;
+import akka.persistence.typed.javadsl.EventHandler;
+import akka.persistence.typed.javadsl.EventSourcedBehavior;
+import akka.persistence.typed.javadsl.RetentionCriteria;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import outreach.actors.limit.PermitDecision;
+import outreach.actors.limit.SendWindows;
+import outreach.protocol.domain.DomainCommand;
+import outreach.protocol.domain.DomainEvent;
+import outreach.protocol.domain.DomainReply;
+import outreach.protocol.domain.DomainState;
+import outreach.protocol.domain.DomainView;
+import outreach.protocol.domain.RecipientDomainKeys;
+import outreach.protocol.limit.PermitLog;
+
+/**
+ * One recipient domain for the whole system: its caps per tenant and system-wide, and deferrals
+ * after 421/4.7.x. A busy domain (gmail.com) gets many reservations at once, so they are decided
+ * one by one against the state plus the reservations not yet written, and persisted together:
+ * one database round trip per batch, not per reservation. Replies go out only once written.
+ */
+public final class RecipientDomain extends EventSourcedBehavior<DomainCommand, DomainEvent, DomainState> {
+
+  private static final int SNAPSHOT_EVERY = 200;
+  private static final int REMEMBERED_RESERVATIONS = 5_000;
+
+  /** Write the reservations decided since the last flush. */
+  record Flush() implements DomainCommand {}
+
+  private record Pending(DomainEvent.Reservation reservation, ActorRef<DomainReply> replyTo) {}
+
+  private final String domain;
+  private final Clock clock;
+  private final DomainPolicy.Caps caps;
+  private final ActorContext<DomainCommand> context;
+  private final List<Pending> pending = new ArrayList<>();
+  /** The state with the pending reservations applied: what decisions are made against. */
+  private DomainState working;
+
+  public static void init(ActorSystem<?> system, Clock clock, DomainPolicy policy) {
+    ClusterSharding.get(system)
+        .init(Entity.of(RecipientDomainKeys.ENTITY_KEY, ctx -> create(ctx.getEntityId(), clock, policy)));
+  }
+
+  public static Behavior<DomainCommand> create(String entityId, Clock clock, DomainPolicy policy) {
+    return Behaviors.setup(ctx -> new RecipientDomain(entityId, clock, policy, ctx));
+  }
+
+  private RecipientDomain(String entityId, Clock clock, DomainPolicy policy, ActorContext<DomainCommand> context) {
+    super(
+        PersistenceId.ofUniqueId(RecipientDomainKeys.ENTITY_KEY.name() + "|" + entityId),
+        SupervisorStrategy.restartWithBackoff(Duration.ofMillis(200), Duration.ofSeconds(5), 0.1));
+    this.domain = entityId.substring(entityId.indexOf('|') + 1);
+    this.clock = clock;
+    this.caps = policy.capsFor(domain);
+    this.context = context;
+  }
+
+  @Override
+  public DomainState emptyState() {
+    return DomainState.EMPTY;
+  }
+
+  @Override
+  public RetentionCriteria retentionCriteria() {
+    return RetentionCriteria.snapshotEvery(SNAPSHOT_EVERY, 2);
+  }
+
+  @Override
+  public CommandHandler<DomainCommand, DomainEvent, DomainState> commandHandler() {
+    return newCommandHandlerBuilder()
+        .forAnyState()
+        .onCommand(DomainCommand.Reserve.class, this::reserve)
+        .onCommand(Flush.class, this::flush)
+        .onCommand(DomainCommand.Release.class, this::release)
+        .onCommand(DomainCommand.Defer.class, this::defer)
+        .onCommand(DomainCommand.Get.class, this::get)
+        .build();
+  }
+
+  private Effect<DomainEvent, DomainState> reserve(DomainState state, DomainCommand.Reserve cmd) {
+    Instant now = now();
+    DomainState current = working(state);
+    if (current.reservations().containsKey(cmd.messageId())) {
+      // Already reserved (a campaign repeating itself after a restart): still one send.
+      cmd.replyTo().tell(new DomainReply.Reserved(cmd.messageId()));
+      return Effect().none();
+    }
+    if (current.deferredUntil().filter(now::isBefore).isPresent()) {
+      cmd.replyTo().tell(new DomainReply.Throttled(cmd.messageId(), current.deferredUntil().get(), domain + " deferred our sends"));
+      return Effect().none();
+    }
+    PermitLog tenantLog = current.tenants().getOrDefault(cmd.tenantId(), PermitLog.EMPTY);
+    Optional<PermitDecision.Throttled> full =
+        latestThrottle(
+            tenantWindows().check(tenantLog, now, Integer.MAX_VALUE), systemWindows().check(current.system(), now, Integer.MAX_VALUE));
+    if (full.isPresent()) {
+      cmd.replyTo().tell(new DomainReply.Throttled(cmd.messageId(), full.get().retryAt(), full.get().limit()));
+      return Effect().none();
+    }
+    var reservation = new DomainEvent.Reservation(cmd.tenantId(), cmd.messageId(), now);
+    working = fold(current, reservation);
+    pending.add(new Pending(reservation, cmd.replyTo()));
+    if (pending.size() == 1) context.getSelf().tell(new Flush());
+    return Effect().none();
+  }
+
+  /** The throttle that lasts longest, if either scope is full. */
+  private Optional<PermitDecision.Throttled> latestThrottle(PermitDecision tenant, PermitDecision system) {
+    PermitDecision.Throttled latest = null;
+    if (tenant instanceof PermitDecision.Throttled t) latest = new PermitDecision.Throttled(t.retryAt(), t.limit() + " per tenant for " + domain);
+    if (system instanceof PermitDecision.Throttled s && (latest == null || s.retryAt().isAfter(latest.retryAt()))) {
+      latest = new PermitDecision.Throttled(s.retryAt(), s.limit() + " for " + domain + " system-wide");
+    }
+    return Optional.ofNullable(latest);
+  }
+
+  private Effect<DomainEvent, DomainState> flush(DomainState state, Flush flush) {
+    if (pending.isEmpty()) return Effect().none();
+    List<Pending> batch = List.copyOf(pending);
+    pending.clear();
+    var event = new DomainEvent.SendsReserved(batch.stream().map(Pending::reservation).toList(), now());
+    return Effect()
+        .persist(event)
+        .thenRun(
+            s -> {
+              working = null;
+              batch.forEach(p -> p.replyTo().tell(new DomainReply.Reserved(p.reservation().messageId())));
+            })
+        .thenUnstashAll();
+  }
+
+  private Effect<DomainEvent, DomainState> release(DomainState state, DomainCommand.Release cmd) {
+    Instant reservedAt = working(state).reservations().get(cmd.messageId());
+    if (reservedAt == null) return Effect().none();
+    if (pending.stream().anyMatch(p -> p.reservation().messageId().equals(cmd.messageId()))) {
+      // Not written yet: let the flush write it first, then release it.
+      return Effect().stash();
+    }
+    return Effect()
+        .persist(new DomainEvent.ReservationReleased(cmd.tenantId(), cmd.messageId(), reservedAt, now()))
+        .thenRun(s -> working = null);
+  }
+
+  private Effect<DomainEvent, DomainState> defer(DomainState state, DomainCommand.Defer cmd) {
+    if (working(state).deferredUntil().filter(u -> !u.isBefore(cmd.until())).isPresent()) return Effect().none();
+    return Effect().persist(new DomainEvent.DomainDeferred(cmd.until(), cmd.reason(), now())).thenRun(s -> working = null);
+  }
+
+  private Effect<DomainEvent, DomainState> get(DomainState state, DomainCommand.Get cmd) {
+    DomainState s = working(state);
+    java.time.LocalDate today = systemWindows().dayOf(now());
+    Map<String, Integer> byTenant = new HashMap<>();
+    s.tenants().forEach((t, log) -> {
+      if (log.grantedOn(today) > 0) byTenant.put(t, log.grantedOn(today));
+    });
+    cmd.replyTo().tell(new DomainView(domain, caps.name(), s.system().grantedOn(today), byTenant, s.deferredUntil().filter(now()::isBefore)));
+    return Effect().none();
+  }
+
+  @Override
+  public EventHandler<DomainState, DomainEvent> eventHandler() {
+    return newEventHandlerBuilder()
+        .forAnyState()
+        .onEvent(
+            DomainEvent.SendsReserved.class,
+            (state, e) -> {
+              DomainState s = state;
+              for (DomainEvent.Reservation r : e.reservations()) s = fold(s, r);
+              return s;
+            })
+        .onEvent(
+            DomainEvent.ReservationReleased.class,
+            (s, e) -> {
+              Map<String, PermitLog> tenants = new HashMap<>(s.tenants());
+              tenants.computeIfPresent(e.tenantId(), (t, log) -> tenantWindows().release(log, e.reservedAt()));
+              Map<String, Instant> reservations = new LinkedHashMap<>(s.reservations());
+              reservations.remove(e.messageId());
+              return new DomainState(systemWindows().release(s.system(), e.reservedAt()), tenants, reservations, s.deferredUntil());
+            })
+        .onEvent(
+            DomainEvent.DomainDeferred.class,
+            (s, e) -> new DomainState(s.system(), s.tenants(), s.reservations(), Optional.of(e.until())))
+        .build();
+  }
+
+  private DomainState fold(DomainState s, DomainEvent.Reservation r) {
+    Map<String, PermitLog> tenants = new HashMap<>(s.tenants());
+    tenants.put(r.tenantId(), tenantWindows().record(tenants.getOrDefault(r.tenantId(), PermitLog.EMPTY), r.at()));
+    LinkedHashMap<String, Instant> reservations = new LinkedHashMap<>(s.reservations());
+    reservations.put(r.messageId(), r.at());
+    while (reservations.size() > REMEMBERED_RESERVATIONS) reservations.remove(reservations.keySet().iterator().next());
+    return new DomainState(systemWindows().record(s.system(), r.at()), tenants, reservations, s.deferredUntil());
+  }
+
+  private DomainState working(DomainState state) {
+    return working == null ? state : working;
+  }
+
+  private SendWindows tenantWindows() {
+    return new SendWindows(caps.tenantLimits(), ZoneOffset.UTC);
+  }
+
+  private SendWindows systemWindows() {
+    return new SendWindows(caps.systemLimits(), ZoneOffset.UTC);
+  }
+
+  private Instant now() {
+    return clock.instant().truncatedTo(ChronoUnit.MICROS);
+  }
+}

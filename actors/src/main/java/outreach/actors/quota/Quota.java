@@ -1,0 +1,166 @@
+package outreach.actors.quota;
+
+import akka.actor.typed.ActorRef;
+import akka.actor.typed.ActorSystem;
+import akka.actor.typed.Behavior;
+import akka.actor.typed.SupervisorStrategy;
+import akka.actor.typed.javadsl.ActorContext;
+import akka.actor.typed.javadsl.Behaviors;
+import akka.cluster.sharding.typed.javadsl.ClusterSharding;
+import akka.cluster.sharding.typed.javadsl.Entity;
+import akka.persistence.typed.PersistenceId;
+import akka.persistence.typed.javadsl.CommandHandler;
+import akka.persistence.typed.javadsl.Effect;
+import akka.persistence.typed.javadsl.EventHandler;
+import akka.persistence.typed.javadsl.EventSourcedBehavior;
+import akka.persistence.typed.javadsl.RetentionCriteria;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import outreach.actors.limit.PermitDecision;
+import outreach.actors.limit.SendWindows;
+import outreach.protocol.RateLimit;
+import outreach.protocol.quota.QuotaCommand;
+import outreach.protocol.quota.QuotaEvent;
+import outreach.protocol.quota.QuotaKeys;
+import outreach.protocol.quota.QuotaState;
+
+/**
+ * The system-wide send limit (OUTREACH_GLOBAL_LIMIT, 100/1m by default). Every send of every
+ * tenant passes here, so grants are decided one by one against the state plus the grants not yet
+ * written and persisted in batches: one database round trip per batch. Replies go out once written.
+ */
+public final class Quota extends EventSourcedBehavior<QuotaCommand, QuotaEvent, QuotaState> {
+
+  private static final int SNAPSHOT_EVERY = 200;
+  private static final int REMEMBERED_GRANTS = 5_000;
+
+  /** Write the grants decided since the last flush. */
+  record Flush() implements QuotaCommand {}
+
+  private record Pending(QuotaEvent.Grant grant, ActorRef<QuotaCommand.QuotaReply> replyTo) {}
+
+  private final Clock clock;
+  private final SendWindows windows;
+  private final ActorContext<QuotaCommand> context;
+  private final List<Pending> pending = new ArrayList<>();
+  private QuotaState working;
+
+  public static void init(ActorSystem<?> system, Clock clock, List<RateLimit> limits) {
+    ClusterSharding.get(system).init(Entity.of(QuotaKeys.ENTITY_KEY, ctx -> create(ctx.getEntityId(), clock, limits)));
+  }
+
+  public static Behavior<QuotaCommand> create(String entityId, Clock clock, List<RateLimit> limits) {
+    return Behaviors.setup(ctx -> new Quota(entityId, clock, limits, ctx));
+  }
+
+  private Quota(String entityId, Clock clock, List<RateLimit> limits, ActorContext<QuotaCommand> context) {
+    super(
+        PersistenceId.ofUniqueId(QuotaKeys.ENTITY_KEY.name() + "|" + entityId),
+        SupervisorStrategy.restartWithBackoff(Duration.ofMillis(200), Duration.ofSeconds(5), 0.1));
+    this.clock = clock;
+    this.windows = new SendWindows(limits, ZoneOffset.UTC);
+    this.context = context;
+  }
+
+  @Override
+  public QuotaState emptyState() {
+    return QuotaState.EMPTY;
+  }
+
+  @Override
+  public RetentionCriteria retentionCriteria() {
+    return RetentionCriteria.snapshotEvery(SNAPSHOT_EVERY, 2);
+  }
+
+  @Override
+  public CommandHandler<QuotaCommand, QuotaEvent, QuotaState> commandHandler() {
+    return newCommandHandlerBuilder()
+        .forAnyState()
+        .onCommand(QuotaCommand.Acquire.class, this::acquire)
+        .onCommand(Flush.class, this::flush)
+        .onCommand(QuotaCommand.Release.class, this::release)
+        .build();
+  }
+
+  private Effect<QuotaEvent, QuotaState> acquire(QuotaState state, QuotaCommand.Acquire cmd) {
+    QuotaState current = working == null ? state : working;
+    if (current.grants().containsKey(cmd.messageId())) {
+      cmd.replyTo().tell(new QuotaCommand.Granted(cmd.messageId()));
+      return Effect().none();
+    }
+    Instant now = now();
+    PermitDecision decision = windows.check(current.permits(), now, Integer.MAX_VALUE);
+    if (decision instanceof PermitDecision.Throttled t) {
+      cmd.replyTo().tell(new QuotaCommand.Throttled(cmd.messageId(), t.retryAt(), t.limit() + " system-wide"));
+      return Effect().none();
+    }
+    var grant = new QuotaEvent.Grant(cmd.tenantId(), cmd.messageId(), now);
+    working = fold(current, grant);
+    pending.add(new Pending(grant, cmd.replyTo()));
+    if (pending.size() == 1) context.getSelf().tell(new Flush());
+    return Effect().none();
+  }
+
+  private Effect<QuotaEvent, QuotaState> flush(QuotaState state, Flush flush) {
+    if (pending.isEmpty()) return Effect().none();
+    List<Pending> batch = List.copyOf(pending);
+    pending.clear();
+    return Effect()
+        .persist(new QuotaEvent.PermitsGranted(batch.stream().map(Pending::grant).toList(), now()))
+        .thenRun(
+            s -> {
+              working = null;
+              batch.forEach(p -> p.replyTo().tell(new QuotaCommand.Granted(p.grant().messageId())));
+            })
+        .thenUnstashAll();
+  }
+
+  private Effect<QuotaEvent, QuotaState> release(QuotaState state, QuotaCommand.Release cmd) {
+    QuotaState current = working == null ? state : working;
+    Instant grantedAt = current.grants().get(cmd.messageId());
+    if (grantedAt == null) return Effect().none();
+    if (pending.stream().anyMatch(p -> p.grant().messageId().equals(cmd.messageId()))) return Effect().stash();
+    return Effect()
+        .persist(new QuotaEvent.PermitReleased(cmd.messageId(), grantedAt, now()))
+        .thenRun(s -> working = null);
+  }
+
+  @Override
+  public EventHandler<QuotaState, QuotaEvent> eventHandler() {
+    return newEventHandlerBuilder()
+        .forAnyState()
+        .onEvent(
+            QuotaEvent.PermitsGranted.class,
+            (state, e) -> {
+              QuotaState s = state;
+              for (QuotaEvent.Grant g : e.grants()) s = fold(s, g);
+              return s;
+            })
+        .onEvent(
+            QuotaEvent.PermitReleased.class,
+            (s, e) -> {
+              Map<String, Instant> grants = new LinkedHashMap<>(s.grants());
+              grants.remove(e.messageId());
+              return new QuotaState(windows.release(s.permits(), e.grantedAt()), grants);
+            })
+        .build();
+  }
+
+  private QuotaState fold(QuotaState s, QuotaEvent.Grant g) {
+    LinkedHashMap<String, Instant> grants = new LinkedHashMap<>(s.grants());
+    grants.put(g.messageId(), g.at());
+    while (grants.size() > REMEMBERED_GRANTS) grants.remove(grants.keySet().iterator().next());
+    return new QuotaState(windows.record(s.permits(), g.at()), grants);
+  }
+
+  private Instant now() {
+    return clock.instant().truncatedTo(ChronoUnit.MICROS);
+  }
+}

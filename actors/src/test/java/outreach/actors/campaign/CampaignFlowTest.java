@@ -1,0 +1,313 @@
+package outreach.actors.campaign;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import akka.actor.testkit.typed.javadsl.ActorTestKit;
+import akka.cluster.sharding.typed.javadsl.ClusterSharding;
+import akka.cluster.typed.Cluster;
+import akka.cluster.typed.Join;
+import akka.persistence.testkit.PersistenceTestKitPlugin;
+import akka.persistence.testkit.PersistenceTestKitSnapshotPlugin;
+import com.typesafe.config.ConfigFactory;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.random.RandomGenerator;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import outreach.actors.account.AccountPolicy;
+import outreach.actors.account.SmtpAccount;
+import outreach.actors.domain.DomainPolicy;
+import outreach.actors.domain.RecipientDomain;
+import outreach.actors.quota.Quota;
+import outreach.actors.smtp.ScriptedSmtpGateway;
+import akka.persistence.testkit.javadsl.PersistenceTestKit;
+import outreach.mail.message.MessageIds;
+import outreach.mail.message.UnsubscribeToken;
+import outreach.protocol.campaign.CampaignEvent;
+import outreach.mail.secret.SecretCipher;
+import outreach.protocol.EntityIds;
+import outreach.protocol.RateLimit;
+import outreach.protocol.account.AccountCommand;
+import outreach.protocol.account.AccountPool;
+import outreach.protocol.account.AccountReply;
+import outreach.protocol.account.AccountSettings;
+import outreach.protocol.account.SealedSecret;
+import outreach.protocol.account.SecurityMode;
+import outreach.protocol.account.SmtpAccountKeys;
+import outreach.protocol.account.WarmUp;
+import outreach.protocol.campaign.CampaignCommand;
+import outreach.protocol.campaign.CampaignKeys;
+import outreach.protocol.campaign.CampaignReply;
+import outreach.protocol.campaign.CampaignSpec;
+import outreach.protocol.campaign.CampaignStatus;
+import outreach.protocol.campaign.CampaignView;
+import outreach.protocol.campaign.DelayRange;
+import outreach.protocol.campaign.Recipient;
+import outreach.protocol.campaign.SendSchedule;
+import outreach.protocol.delivery.OutcomeClass;
+import outreach.protocol.delivery.RenderedMessage;
+
+/**
+ * Campaigns, accounts, recipient domains and the quota together on a one-node cluster with the
+ * in-memory journal; the SMTP servers are scripted. Retry delays are shortened to milliseconds.
+ */
+class CampaignFlowTest {
+
+  private static final String TENANT = "t_flow";
+  private static ActorTestKit testKit;
+  private static SecretCipher cipher;
+  private static final Map<String, ScriptedSmtpGateway> servers = new ConcurrentHashMap<>();
+  private static final Map<String, List<Recipient>> tables = new ConcurrentHashMap<>();
+
+  @BeforeAll
+  static void start() {
+    testKit =
+        ActorTestKit.create(
+            "CampaignFlowTest",
+            PersistenceTestKitPlugin.getInstance().config()
+                .withFallback(PersistenceTestKitSnapshotPlugin.config())
+                .withFallback(
+                    ConfigFactory.parseString(
+                        """
+                        akka.actor.provider = cluster
+                        akka.remote.artery.canonical.port = 0
+                        akka.remote.artery.canonical.hostname = 127.0.0.1
+                        akka.actor.serialization-bindings { "outreach.protocol.CborSerializable" = jackson-cbor }
+                        akka.cluster.jmx.multi-mbeans-in-same-jvm = on
+                        """)));
+    Cluster cluster = Cluster.get(testKit.system());
+    cluster.manager().tell(Join.create(cluster.selfMember().address()));
+    cipher = SecretCipher.fromBase64(SecretCipher.generateKey(), List.of());
+    Clock clock = Clock.systemUTC();
+    // Each account gets its own scripted server, found by the account's host name.
+    SmtpAccount.init(
+        testKit.system(), clock, new AccountPolicy(3, Duration.ofHours(24), Duration.ofMinutes(30), 1000), cipher,
+        (settings, password) -> servers.computeIfAbsent(settings.host(), h -> new ScriptedSmtpGateway()).open(settings, password));
+    RecipientDomain.init(
+        testKit.system(), clock,
+        new DomainPolicy(new DomainPolicy.Caps("standard", List.of(RateLimit.parse("1000/1d")), List.of(RateLimit.parse("1000/1d"))), Map.of(), Duration.ofMinutes(30)));
+    Quota.init(testKit.system(), clock, List.of(RateLimit.parse("1000/1m")));
+    CampaignSettings settings =
+        new CampaignSettings(
+            List.of(Duration.ofMillis(50), Duration.ofMillis(50), Duration.ofMillis(50)), 0.10, 20, Duration.ofMillis(200), 7,
+            Duration.ofSeconds(5), Duration.ofSeconds(10), Duration.ofMillis(200), true);
+    ClusterSharding.get(testKit.system())
+        .init(
+            akka.cluster.sharding.typed.javadsl.Entity.of(
+                CampaignKeys.ENTITY_KEY,
+                ctx ->
+                    Campaign.create(
+                        ctx.getEntityId(), clock, settings,
+                        (tenant, campaign, after, limit) ->
+                            CompletableFuture.completedFuture(
+                                tables.getOrDefault(campaign, List.of()).stream().filter(r -> r.seq() > after).limit(limit).toList()),
+                        new TemplateRenderer(new UnsubscribeToken(cipher.deriveKey("links")), "https://o.example", "unsubscribe@o.example", "o.example"),
+                        RandomGenerator.getDefault())));
+  }
+
+  @AfterAll
+  static void stop() {
+    testKit.shutdownTestKit();
+  }
+
+  private static void account(String id, List<RateLimit> limits) {
+    SecretCipher.Sealed sealed = cipher.seal("pw-" + id, EntityIds.of(TENANT, id));
+    AccountSettings settings =
+        new AccountSettings(id + ".smtp.test", 587, SecurityMode.STARTTLS, "u", new SealedSecret(sealed.keyId(), sealed.sealed()),
+            id + "@sender.example", "Sales", AccountPool.PRIMARY, limits, new WarmUp(false, 50, 50));
+    AccountReply reply =
+        ClusterSharding.get(testKit.system())
+            .entityRefFor(SmtpAccountKeys.ENTITY_KEY, EntityIds.of(TENANT, id))
+            .<AccountReply>ask(r -> new AccountCommand.Register(settings, "UTC", r), Duration.ofSeconds(10))
+            .toCompletableFuture().join();
+    assertThat(reply).isInstanceOf(AccountReply.Found.class);
+  }
+
+  private static CampaignReply ask(String campaign, akka.japi.function.Function<akka.actor.typed.ActorRef<CampaignReply>, CampaignCommand> cmd) {
+    return ClusterSharding.get(testKit.system())
+        .entityRefFor(CampaignKeys.ENTITY_KEY, EntityIds.of(TENANT, campaign))
+        .ask(cmd, Duration.ofSeconds(10))
+        .toCompletableFuture().join();
+  }
+
+  private static CampaignView view(String campaign) {
+    return ((CampaignReply.Found) ask(campaign, CampaignCommand.Get::new)).campaign();
+  }
+
+  private static void startCampaign(String campaign, List<String> accounts, List<Recipient> recipients) {
+    tables.put(campaign, recipients);
+    CampaignSpec spec =
+        new CampaignSpec("Test", "Hi {name}", "Hello {name} at {company}", Optional.empty(), accounts, "1 Main St, Springfield",
+            SendSchedule.ALWAYS, DelayRange.NONE);
+    assertThat(ask(campaign, r -> new CampaignCommand.Create(spec, r))).isInstanceOf(CampaignReply.Found.class);
+    assertThat(ask(campaign, r -> new CampaignCommand.RecipientsAdded(recipients.size(), recipients.size(), r))).isInstanceOf(CampaignReply.Found.class);
+    assertThat(ask(campaign, CampaignCommand.Start::new)).isInstanceOf(CampaignReply.Found.class);
+  }
+
+  private static List<Recipient> recipients(String prefix, int n) {
+    List<Recipient> list = new ArrayList<>();
+    for (int i = 1; i <= n; i++) {
+      list.add(new Recipient(i, prefix + i + "@dest" + (i % 3) + ".example", Map.of("name", "R" + i, "company", "Co" + i), false));
+    }
+    return list;
+  }
+
+  private static List<RenderedMessage> sentBy(String... accounts) {
+    List<RenderedMessage> all = new ArrayList<>();
+    for (String a : accounts) all.addAll(servers.getOrDefault(a + ".smtp.test", new ScriptedSmtpGateway()).sent());
+    return all;
+  }
+
+  @Test
+  void sendsEveryRecipientOnceOverTheAccountsAndCompletes() {
+    account("a1", AccountSettings.DEFAULT_LIMITS);
+    account("a2", AccountSettings.DEFAULT_LIMITS);
+    account("a3", AccountSettings.DEFAULT_LIMITS);
+    startCampaign("c-basic", List.of("a1", "a2", "a3"), recipients("basic", 30));
+    await().atMost(Duration.ofSeconds(30)).until(() -> view("c-basic").status() == CampaignStatus.COMPLETED);
+
+    CampaignView v = view("c-basic");
+    assertThat(v.counts().sent()).isEqualTo(30);
+    assertThat(v.counts().pending()).isZero();
+    List<RenderedMessage> sent = sentBy("a1", "a2", "a3");
+    assertThat(sent).extracting(RenderedMessage::recipient).doesNotHaveDuplicates().hasSize(30);
+    assertThat(sent).extracting(RenderedMessage::messageId).doesNotHaveDuplicates();
+    // Round-robin spreads the work over all three accounts.
+    for (String a : List.of("a1", "a2", "a3")) assertThat(sentBy(a)).isNotEmpty();
+    RenderedMessage first = sent.stream().filter(m -> m.recipient().startsWith("basic1@")).findFirst().orElseThrow();
+    assertThat(first.subject()).isEqualTo("Hi R1");
+    assertThat(first.text()).isEqualTo("Hello R1 at Co1");
+    assertThat(first.unsubscribeUrl()).startsWith("https://o.example/u/");
+  }
+
+  @Test
+  void hardBouncesAreNotRetriedTemporaryFailuresAreAndSuppressedAreSkipped() {
+    account("b1", AccountSettings.DEFAULT_LIMITS);
+    ScriptedSmtpGateway server = servers.computeIfAbsent("b1.smtp.test", h -> new ScriptedSmtpGateway());
+    server.then(
+        ScriptedSmtpGateway.reply(OutcomeClass.RECIPIENT_HARD, 550, "5.1.1", "User unknown"),
+        ScriptedSmtpGateway.reply(OutcomeClass.RECIPIENT_SOFT, 452, "4.2.2", "Mailbox full"));
+    List<Recipient> list = new ArrayList<>(recipients("mixed", 4));
+    list.set(3, new Recipient(4, "mixed4@dest1.example", Map.of(), true));
+    startCampaign("c-mixed", List.of("b1"), list);
+    await().atMost(Duration.ofSeconds(30)).until(() -> view("c-mixed").status() == CampaignStatus.COMPLETED);
+
+    CampaignView v = view("c-mixed");
+    assertThat(v.counts().bounced()).isEqualTo(1);
+    assertThat(v.counts().suppressed()).isEqualTo(1);
+    assertThat(v.counts().sent()).isEqualTo(2);
+    List<String> tried = server.sent().stream().map(RenderedMessage::recipient).toList();
+    // mixed1 bounced once and was never tried again; mixed2 failed softly and was retried; mixed4 never sent.
+    assertThat(tried).filteredOn(r -> r.startsWith("mixed1@")).hasSize(1);
+    assertThat(tried).filteredOn(r -> r.startsWith("mixed2@")).hasSize(2);
+    assertThat(tried).noneMatch(r -> r.startsWith("mixed4@"));
+    // The retry kept its Message-ID.
+    assertThat(server.sent().stream().filter(m -> m.recipient().startsWith("mixed2@")).map(RenderedMessage::messageId).distinct()).hasSize(1);
+  }
+
+  @Test
+  void temporaryFailuresAreRetriedThenFailed() {
+    account("f1", AccountSettings.DEFAULT_LIMITS);
+    ScriptedSmtpGateway server = servers.computeIfAbsent("f1.smtp.test", h -> new ScriptedSmtpGateway());
+    var deferred = ScriptedSmtpGateway.reply(OutcomeClass.TRANSIENT, 451, "4.3.0", "try later");
+    server.then(deferred, deferred, deferred, deferred);
+    startCampaign("c-fail", List.of("f1"), recipients("fail", 1));
+    await().atMost(Duration.ofSeconds(30)).until(() -> view("c-fail").status() == CampaignStatus.COMPLETED);
+    assertThat(view("c-fail").counts().failed()).isEqualTo(1);
+    assertThat(server.sent()).hasSize(4);
+  }
+
+  @Test
+  void theBounceGuardPausesTheCampaignWithItsReason() {
+    account("g1", List.of(RateLimit.parse("1000/1m")));
+    ScriptedSmtpGateway server = servers.computeIfAbsent("g1.smtp.test", h -> new ScriptedSmtpGateway());
+    var bounce = ScriptedSmtpGateway.reply(OutcomeClass.RECIPIENT_HARD, 550, "5.1.1", "User unknown");
+    for (int i = 0; i < 40; i++) server.then(bounce);
+    startCampaign("c-guard", List.of("g1"), recipients("guard", 40));
+    await().atMost(Duration.ofSeconds(30)).until(() -> view("c-guard").status() == CampaignStatus.PAUSED);
+    CampaignView v = view("c-guard");
+    assertThat(v.pausedReason().orElseThrow()).contains("bounce guard").contains("20 of 20");
+    assertThat(v.counts().bounced()).isLessThan(40);
+    // Resuming is the tenant's decision; a paused campaign does not send.
+    int sentWhenPaused = server.sent().size();
+    assertThat(ask("c-guard", CampaignCommand.Pause::new)).isInstanceOf(CampaignReply.NotAllowed.class);
+    assertThat(server.sent().size()).isEqualTo(sentWhenPaused);
+  }
+
+  @Test
+  void aThrottledAccountHandsItsWorkToTheNext() {
+    account("t1", List.of(RateLimit.parse("1/1h")));
+    account("t2", List.of(RateLimit.parse("100/1m")));
+    startCampaign("c-throttle", List.of("t1", "t2"), recipients("thr", 6));
+    await().atMost(Duration.ofSeconds(30)).until(() -> view("c-throttle").status() == CampaignStatus.COMPLETED);
+    assertThat(sentBy("t1")).hasSize(1);
+    assertThat(sentBy("t2")).hasSize(5);
+  }
+
+  @Test
+  void afterACrashItAsksTheAccountsAndLosesNoRecipient() {
+    account("r1", AccountSettings.DEFAULT_LIMITS);
+    String campaign = "c-recover";
+    List<Recipient> list = recipients("rec", 3);
+    tables.put(campaign, list);
+    String delivered = MessageIds.of(TENANT, campaign, list.get(0).email(), "o.example");
+    String lost = MessageIds.of(TENANT, campaign, list.get(1).email(), "o.example");
+    // Before the crash the account had delivered the first message; the second never reached it.
+    RenderedMessage first =
+        new TemplateRenderer(new UnsubscribeToken(cipher.deriveKey("links")), "https://o.example", "unsubscribe@o.example", "o.example")
+            .render(TENANT, campaign, spec(List.of("r1")), list.get(0).email(), list.get(0).variables());
+    ClusterSharding.get(testKit.system())
+        .entityRefFor(SmtpAccountKeys.ENTITY_KEY, EntityIds.of(TENANT, "r1"))
+        .<outreach.protocol.account.SendReply>ask(r -> new AccountCommand.Send(first, r), Duration.ofSeconds(10))
+        .toCompletableFuture().join();
+    java.time.Instant t = java.time.Instant.now();
+    PersistenceTestKit.create(testKit.system())
+        .persistForRecovery(
+            "Campaign|" + EntityIds.of(TENANT, campaign),
+            List.of(
+                new CampaignEvent.CampaignCreated(TENANT, campaign, spec(List.of("r1")), t),
+                new CampaignEvent.RecipientsAdded(3, 3, t),
+                new CampaignEvent.CampaignStarted(t),
+                new CampaignEvent.RecipientDispatched(1, list.get(0).email(), list.get(0).variables(), delivered, "r1", 1, false, t, t),
+                new CampaignEvent.RecipientDispatched(2, list.get(1).email(), list.get(1).variables(), lost, "r1", 1, false, t, t)));
+
+    ClusterSharding.get(testKit.system())
+        .entityRefFor(CampaignKeys.ENTITY_KEY, EntityIds.of(TENANT, campaign))
+        .tell(new CampaignCommand.KeepAlive());
+    await().atMost(Duration.ofSeconds(30)).until(() -> view(campaign).status() == CampaignStatus.COMPLETED);
+
+    assertThat(view(campaign).counts().sent()).isEqualTo(3);
+    assertThat(view(campaign).counts().duplicates()).isZero();
+    // Each recipient reached the server exactly once: the first was not sent again.
+    assertThat(sentBy("r1")).extracting(RenderedMessage::recipient).containsExactlyInAnyOrder(
+        list.get(0).email(), list.get(1).email(), list.get(2).email());
+  }
+
+  private static CampaignSpec spec(List<String> accounts) {
+    return new CampaignSpec("Test", "Hi {name}", "Hello {name} at {company}", Optional.empty(), accounts, "1 Main St, Springfield",
+        SendSchedule.ALWAYS, DelayRange.NONE);
+  }
+
+  @Test
+  void transitionsThatDoNotApplyAreRefused() {
+    CampaignSpec spec =
+        new CampaignSpec("T", "s", "t", Optional.empty(), List.of("x"), "addr", SendSchedule.ALWAYS, DelayRange.NONE);
+    ask("c-states", r -> new CampaignCommand.Create(spec, r));
+    assertThat(ask("c-states", CampaignCommand.Start::new)).isInstanceOf(CampaignReply.NotAllowed.class);
+    assertThat(ask("c-states", CampaignCommand.Resume::new)).isInstanceOf(CampaignReply.NotAllowed.class);
+    assertThat(ask("c-states", CampaignCommand.Cancel::new)).isInstanceOf(CampaignReply.Found.class);
+    assertThat(ask("c-states", CampaignCommand.Cancel::new)).isInstanceOf(CampaignReply.NotAllowed.class);
+    assertThat(ask("c-states", r -> new CampaignCommand.RecipientsAdded(1, 1, r))).isInstanceOf(CampaignReply.NotAllowed.class);
+    assertThat(ask("c-nothing", CampaignCommand.Get::new)).isInstanceOf(CampaignReply.NotFound.class);
+    assertThat(Set.of(CampaignStatus.values())).contains(view("c-states").status());
+  }
+}

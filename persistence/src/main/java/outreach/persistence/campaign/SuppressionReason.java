@@ -1,0 +1,23 @@
+package outreach.persistence.campaign;
+
+import java.util.Locale;
+
+/** Why an address is on a tenant's suppression list. */
+public enum SuppressionReason {
+  UNSUBSCRIBED,
+  HARD_BOUNCE,
+  COMPLAINT,
+  MANUAL;
+
+  /** The stored form: {@code unsubscribed}, {@code hard-bounce}, {@code complaint}, {@code manual}. */
+  public String wireName() {
+    return name().toLowerCase(Locale.ROOT).replace('_', '-');
+  }
+
+  public static SuppressionReason fromWireName(String wireName) {
+    for (SuppressionReason r : values()) {
+      if (r.wireName().equals(wireName)) return r;
+    }
+    throw new IllegalArgumentException("unknown suppression reason '" + wireName + "'");
+  }
+}
