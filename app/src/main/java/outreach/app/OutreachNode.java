@@ -12,8 +12,6 @@ import java.time.Clock;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.Arrays;
-import java.util.List;
 import outreach.actors.account.AccountPolicy;
 import outreach.actors.account.SmtpAccount;
 import outreach.actors.campaign.Campaign;
@@ -22,13 +20,13 @@ import outreach.actors.campaign.TemplateRenderer;
 import outreach.actors.domain.DomainPolicy;
 import outreach.actors.domain.RecipientDomain;
 import outreach.actors.quota.Quota;
+import outreach.actors.quota.QuotaPolicy;
 import outreach.actors.smtp.JakartaSmtpGateway;
 import outreach.mail.message.UnsubscribeToken;
 import outreach.persistence.campaign.CampaignDirectory;
 import outreach.persistence.campaign.CampaignViewProjection;
 import outreach.persistence.campaign.RecipientStore;
 import outreach.persistence.campaign.SuppressionStore;
-import outreach.protocol.RateLimit;
 import outreach.http.AccountRoutes;
 import outreach.http.CampaignRoutes;
 import outreach.http.UnsubscribeRoutes;
@@ -140,16 +138,13 @@ final class OutreachNode {
         secrets.cipher(),
         new JakartaSmtpGateway(clock, config.getDuration("outreach.smtp.connect-timeout"), config.getDuration("outreach.smtp.read-timeout")));
     RecipientDomain.init(system, clock, DomainPolicy.fromConfig(config));
-    String globalLimit = config.getString("outreach.global-limit").trim();
-    if (!globalLimit.equalsIgnoreCase("off")) {
-      List<RateLimit> limits;
-      try {
-        limits = Arrays.stream(globalLimit.split(",")).map(String::trim).map(RateLimit::parse).toList();
-      } catch (IllegalArgumentException e) {
-        throw new StartupException("OUTREACH_GLOBAL_LIMIT: " + e.getMessage());
-      }
-      Quota.init(system, clock, limits);
+    QuotaPolicy quotas;
+    try {
+      quotas = QuotaPolicy.fromConfig(config);
+    } catch (IllegalArgumentException e) {
+      throw new StartupException(e.getMessage());
     }
+    Quota.init(system, clock, quotas);
     Campaign.init(
         system,
         clock,

@@ -3,12 +3,13 @@ package outreach.actors.campaign;
 import com.typesafe.config.Config;
 import java.time.Duration;
 import java.util.List;
+import outreach.actors.quota.QuotaPolicy;
 
 /**
  * How campaigns behave ({@code outreach.campaign}): the pauses before each retry of a temporary
  * failure (5 min, 15 min, 1 h, then failed), the bounce guard, how long a domain that deferred us
  * is left alone, how many recipients are read from the table at a time, and the time allowed for
- * the steps of a send.
+ * the steps of a send; and the quotas every send passes.
  */
 public record CampaignSettings(
     List<Duration> retryDelays,
@@ -19,7 +20,7 @@ public record CampaignSettings(
     Duration permitTimeout,
     Duration sendTimeout,
     Duration recheckInterval,
-    boolean globalQuota) {
+    QuotaPolicy quotas) {
 
   public CampaignSettings {
     retryDelays = List.copyOf(retryDelays);
@@ -41,6 +42,6 @@ public record CampaignSettings(
         c.getDuration("permit-timeout"),
         c.getDuration("send-timeout"),
         c.getDuration("recheck-interval"),
-        !config.getString("outreach.global-limit").trim().equalsIgnoreCase("off"));
+        QuotaPolicy.fromConfig(config));
   }
 }

@@ -6,6 +6,7 @@ import java.time.Instant;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import outreach.actors.quota.QuotaPolicy;
 import outreach.protocol.EntityIds;
 import outreach.protocol.account.AccountCommand;
 import outreach.protocol.account.SendReply;
@@ -19,7 +20,7 @@ import outreach.protocol.quota.QuotaCommand;
 import outreach.protocol.quota.QuotaKeys;
 
 /**
- * One try at sending one recipient's message: a permit from the global quota, a reservation from
+ * One try at sending one recipient's message: permits from the global and the tenant's quota, a reservation from
  * the recipient's domain, then the account's send. A refusal at any step gives back what the
  * earlier steps granted, so capacity is only used by SMTP transactions.
  */
@@ -71,14 +72,32 @@ final class SendAttempt {
             });
   }
 
+  /** The global quota, then the tenant's; a refusal of the second gives the first back. */
   private CompletionStage<Optional<Result>> acquireQuota(RenderedMessage m) {
-    if (!settings.globalQuota()) return CompletableFuture.completedFuture(Optional.empty());
+    boolean global = settings.quotas().global().isPresent();
+    boolean tenant = settings.quotas().forTenant(m.tenantId()).isPresent();
+    CompletionStage<Optional<Result>> first =
+        global ? acquire(QuotaKeys.GLOBAL, "the global quota", m) : CompletableFuture.completedFuture(Optional.empty());
+    if (!tenant) return first;
+    return first.thenCompose(
+        refused -> {
+          if (refused.isPresent()) return CompletableFuture.completedFuture(refused);
+          return acquire(QuotaPolicy.tenantQuotaId(m.tenantId()), "the tenant's quota", m)
+              .thenApply(
+                  r -> {
+                    if (r.isPresent() && global) release(QuotaKeys.GLOBAL, m);
+                    return r;
+                  });
+        });
+  }
+
+  private CompletionStage<Optional<Result>> acquire(String quotaId, String what, RenderedMessage m) {
     return sharding
-        .entityRefFor(QuotaKeys.ENTITY_KEY, QuotaKeys.GLOBAL)
+        .entityRefFor(QuotaKeys.ENTITY_KEY, quotaId)
         .<QuotaCommand.QuotaReply>ask(r -> new QuotaCommand.Acquire(m.tenantId(), m.messageId(), r), settings.permitTimeout())
         .handle(
             (reply, failure) -> {
-              if (failure != null) return Optional.of(noAnswer(Blocker.QUOTA, "the global quota"));
+              if (failure != null) return Optional.of(noAnswer(Blocker.QUOTA, what));
               if (reply instanceof QuotaCommand.Throttled t) {
                 return Optional.<Result>of(new Returned(t.retryAt(), t.limit(), Blocker.QUOTA));
               }
@@ -124,9 +143,12 @@ final class SendAttempt {
   }
 
   private void releaseQuota(RenderedMessage m) {
-    if (settings.globalQuota()) {
-      sharding.entityRefFor(QuotaKeys.ENTITY_KEY, QuotaKeys.GLOBAL).tell(new QuotaCommand.Release(m.messageId()));
-    }
+    if (settings.quotas().global().isPresent()) release(QuotaKeys.GLOBAL, m);
+    if (settings.quotas().forTenant(m.tenantId()).isPresent()) release(QuotaPolicy.tenantQuotaId(m.tenantId()), m);
+  }
+
+  private void release(String quotaId, RenderedMessage m) {
+    sharding.entityRefFor(QuotaKeys.ENTITY_KEY, quotaId).tell(new QuotaCommand.Release(m.messageId()));
   }
 
   private void releaseDomain(RenderedMessage m) {

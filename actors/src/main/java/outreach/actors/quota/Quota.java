@@ -32,8 +32,8 @@ import outreach.protocol.quota.QuotaKeys;
 import outreach.protocol.quota.QuotaState;
 
 /**
- * The system-wide send limit (OUTREACH_GLOBAL_LIMIT, 100/1m by default). Every send of every
- * tenant passes here, so grants are decided one by one against the state plus the grants not yet
+ * A send quota above accounts and domains: the system-wide limit (OUTREACH_GLOBAL_LIMIT, 100/1m by
+ * default) or one tenant's limit. Every send of every tenant passes the global one, so grants are decided one by one against the state plus the grants not yet
  * written and persisted in batches: one database round trip per batch. Replies go out once written.
  */
 public final class Quota extends EventSourcedBehavior<QuotaCommand, QuotaEvent, QuotaState> {
@@ -52,8 +52,9 @@ public final class Quota extends EventSourcedBehavior<QuotaCommand, QuotaEvent, 
   private final List<Pending> pending = new ArrayList<>();
   private QuotaState working;
 
-  public static void init(ActorSystem<?> system, Clock clock, List<RateLimit> limits) {
-    ClusterSharding.get(system).init(Entity.of(QuotaKeys.ENTITY_KEY, ctx -> create(ctx.getEntityId(), clock, limits)));
+  public static void init(ActorSystem<?> system, Clock clock, QuotaPolicy policy) {
+    ClusterSharding.get(system)
+        .init(Entity.of(QuotaKeys.ENTITY_KEY, ctx -> create(ctx.getEntityId(), clock, policy.limitsOf(ctx.getEntityId()))));
   }
 
   public static Behavior<QuotaCommand> create(String entityId, Clock clock, List<RateLimit> limits) {

@@ -28,6 +28,7 @@ import outreach.actors.account.SmtpAccount;
 import outreach.actors.domain.DomainPolicy;
 import outreach.actors.domain.RecipientDomain;
 import outreach.actors.quota.Quota;
+import outreach.actors.quota.QuotaPolicy;
 import outreach.actors.smtp.ScriptedSmtpGateway;
 import akka.persistence.testkit.javadsl.PersistenceTestKit;
 import outreach.mail.message.MessageIds;
@@ -95,11 +96,13 @@ class CampaignFlowTest {
     RecipientDomain.init(
         testKit.system(), clock,
         new DomainPolicy(new DomainPolicy.Caps("standard", List.of(RateLimit.parse("1000/1d")), List.of(RateLimit.parse("1000/1d"))), Map.of(), Duration.ofMinutes(30)));
-    Quota.init(testKit.system(), clock, List.of(RateLimit.parse("1000/1m")));
+    QuotaPolicy quotas =
+        new QuotaPolicy(Optional.of(List.of(RateLimit.parse("1000/1m"))), Optional.empty(), Map.of("t_capped", List.of(RateLimit.parse("2/1h"))));
+    Quota.init(testKit.system(), clock, quotas);
     CampaignSettings settings =
         new CampaignSettings(
             List.of(Duration.ofMillis(50), Duration.ofMillis(50), Duration.ofMillis(50)), 0.10, 20, Duration.ofMillis(200), 7,
-            Duration.ofSeconds(5), Duration.ofSeconds(10), Duration.ofMillis(200), true);
+            Duration.ofSeconds(5), Duration.ofSeconds(10), Duration.ofMillis(200), quotas);
     ClusterSharding.get(testKit.system())
         .init(
             akka.cluster.sharding.typed.javadsl.Entity.of(
@@ -120,21 +123,30 @@ class CampaignFlowTest {
   }
 
   private static void account(String id, List<RateLimit> limits) {
-    SecretCipher.Sealed sealed = cipher.seal("pw-" + id, EntityIds.of(TENANT, id));
+    account(TENANT, id, limits);
+  }
+
+  private static void account(String tenant, String id, List<RateLimit> limits) {
+    SecretCipher.Sealed sealed = cipher.seal("pw-" + id, EntityIds.of(tenant, id));
     AccountSettings settings =
         new AccountSettings(id + ".smtp.test", 587, SecurityMode.STARTTLS, "u", new SealedSecret(sealed.keyId(), sealed.sealed()),
             id + "@sender.example", "Sales", AccountPool.PRIMARY, limits, new WarmUp(false, 50, 50));
     AccountReply reply =
         ClusterSharding.get(testKit.system())
-            .entityRefFor(SmtpAccountKeys.ENTITY_KEY, EntityIds.of(TENANT, id))
+            .entityRefFor(SmtpAccountKeys.ENTITY_KEY, EntityIds.of(tenant, id))
             .<AccountReply>ask(r -> new AccountCommand.Register(settings, "UTC", r), Duration.ofSeconds(10))
             .toCompletableFuture().join();
     assertThat(reply).isInstanceOf(AccountReply.Found.class);
   }
 
   private static CampaignReply ask(String campaign, akka.japi.function.Function<akka.actor.typed.ActorRef<CampaignReply>, CampaignCommand> cmd) {
+    return ask(TENANT, campaign, cmd);
+  }
+
+  private static CampaignReply ask(
+      String tenant, String campaign, akka.japi.function.Function<akka.actor.typed.ActorRef<CampaignReply>, CampaignCommand> cmd) {
     return ClusterSharding.get(testKit.system())
-        .entityRefFor(CampaignKeys.ENTITY_KEY, EntityIds.of(TENANT, campaign))
+        .entityRefFor(CampaignKeys.ENTITY_KEY, EntityIds.of(tenant, campaign))
         .ask(cmd, Duration.ofSeconds(10))
         .toCompletableFuture().join();
   }
@@ -295,6 +307,26 @@ class CampaignFlowTest {
   private static CampaignSpec spec(List<String> accounts) {
     return new CampaignSpec("Test", "Hi {name}", "Hello {name} at {company}", Optional.empty(), accounts, "1 Main St, Springfield",
         SendSchedule.ALWAYS, DelayRange.NONE);
+  }
+
+  @Test
+  void aTenantsOwnQuotaHoldsItsCampaignsBack() {
+    account("t_capped", "q1", AccountSettings.DEFAULT_LIMITS);
+    tables.put("c-capped", recipients("capped", 4));
+    assertThat(ask("t_capped", "c-capped", r -> new CampaignCommand.Create(spec(List.of("q1")), r))).isInstanceOf(CampaignReply.Found.class);
+    ask("t_capped", "c-capped", r -> new CampaignCommand.RecipientsAdded(4, 4, r));
+    ask("t_capped", "c-capped", CampaignCommand.Start::new);
+    await().atMost(Duration.ofSeconds(20)).until(() -> sentBy("q1").size() == 2);
+    // The third waits for the quota's hour; the fourth is not even taken from the table meanwhile.
+    await().atMost(Duration.ofSeconds(20)).until(() -> {
+      CampaignView v = ((CampaignReply.Found) ask("t_capped", "c-capped", CampaignCommand.Get::new)).campaign();
+      return v.counts().deferred() == 1 && v.counts().inFlight() == 0;
+    });
+    CampaignView v = ((CampaignReply.Found) ask("t_capped", "c-capped", CampaignCommand.Get::new)).campaign();
+    assertThat(v.status()).isEqualTo(CampaignStatus.RUNNING);
+    assertThat(v.counts().sent()).isEqualTo(2);
+    assertThat(v.counts().pending()).isEqualTo(2);
+    assertThat(sentBy("q1")).hasSize(2);
   }
 
   @Test

@@ -54,6 +54,8 @@ public final class ClusterHarness implements AutoCloseable {
   /** Sharding settings of the application (conf/application.conf). */
   public static final String ACCOUNT_ENTITY_TYPE = "SmtpAccount";
 
+  public static final String CAMPAIGN_ENTITY_TYPE = "Campaign";
+
   public static final int NUMBER_OF_SHARDS = 100;
 
   private static final int LOG_TAIL_LINES = 60;
@@ -512,8 +514,13 @@ public final class ClusterHarness implements AutoCloseable {
 
   /** The ids of the SmtpAccount shards the node's region hosts now, from /cluster/shards/SmtpAccount. */
   public Set<String> shardsOn(int number) {
+    return shardsOn(number, ACCOUNT_ENTITY_TYPE);
+  }
+
+  /** The ids of the shards of {@code entityType} the node's region hosts now, from /cluster/shards/{type}. */
+  public Set<String> shardsOn(int number, String entityType) {
     JsonNode state =
-        probe.get(node(number).management("/cluster/shards/" + ACCOUNT_ENTITY_TYPE), null).requireJson();
+        probe.get(node(number).management("/cluster/shards/" + entityType), null).requireJson();
     Set<String> shards = new TreeSet<>();
     for (JsonNode region : state.path("regions")) shards.add(region.path("shardId").asText());
     return shards;
@@ -524,18 +531,26 @@ public final class ClusterHarness implements AutoCloseable {
    * to 30 s until exactly one running node reports it.
    */
   public int nodeHosting(String entityId) {
+    return nodeHosting(ACCOUNT_ENTITY_TYPE, entityId);
+  }
+
+  /**
+   * The number of the running node whose region of {@code entityType} hosts the shard of {@code entityId},
+   * waiting up to 30 s until exactly one running node reports it.
+   */
+  public int nodeHosting(String entityType, String entityId) {
     String shard = shardId(entityId);
     AtomicReference<Integer> found = new AtomicReference<>();
     AtomicReference<String> last = new AtomicReference<>("not checked yet");
     await(
-        "a running node hosting shard " + shard + " of entity " + entityId,
+        "a running node hosting shard " + shard + " of " + entityType + " entity " + entityId,
         Duration.ofSeconds(30),
         Duration.ofMillis(300),
         () -> {
           List<Integer> hosts = new ArrayList<>();
           StringBuilder state = new StringBuilder();
           for (Node n : runningNodes()) {
-            Set<String> shards = shardsOn(n.number);
+            Set<String> shards = shardsOn(n.number, entityType);
             state.append("\n  node ").append(n.number).append(": ").append(shards);
             if (shards.contains(shard)) hosts.add(n.number);
           }
@@ -558,6 +573,11 @@ public final class ClusterHarness implements AutoCloseable {
   /** POST of {@code body} (a JSON string, or an object serialized by Jackson) on the node's API port. */
   public HttpJson.Response post(int number, String path, String bearer, Object body) {
     return http.post(node(number).api(path), bearer, body);
+  }
+
+  /** POST of a body that is not JSON (text/csv, say) on the node's API port. */
+  public HttpJson.Response post(int number, String path, String bearer, String contentType, String body) {
+    return http.post(node(number).api(path), bearer, contentType, body);
   }
 
   /** GET on the node's management port. */

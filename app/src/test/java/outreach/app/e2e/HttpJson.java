@@ -73,6 +73,15 @@ public final class HttpJson {
             .build());
   }
 
+  /** POST of a body that is not JSON (a CSV upload, say) with the given content type. */
+  public Response post(URI uri, String bearer, String contentType, String body) {
+    return send(
+        request(uri, bearer, requestTimeout)
+            .header("Content-Type", contentType)
+            .POST(HttpRequest.BodyPublishers.ofString(body))
+            .build());
+  }
+
   /** A GET that does not block; completes exceptionally on connection errors and after {@code timeout}. */
   public CompletableFuture<Response> getAsync(URI uri, String bearer, Duration timeout) {
     HttpRequest request = request(uri, bearer, timeout).GET().build();
