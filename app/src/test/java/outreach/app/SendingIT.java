@@ -98,7 +98,9 @@ class SendingIT {
     JsonNode campaign = node.json(node.call("GET", "/v1/campaigns/launch", key, null));
     assertThat(campaign.get("counts").get("sent").asInt()).isEqualTo(RECIPIENTS);
 
-    MimeMessage[] received = smtp.getReceivedMessages();
+    // Only this test's accounts: the server is shared with the other tests of the class.
+    MimeMessage[] received =
+        java.util.Arrays.stream(smtp.getReceivedMessages()).filter(SendingIT::fromSenderDomain).toArray(MimeMessage[]::new);
     Map<String, Integer> perAccount = new HashMap<>();
     Set<String> messageIds = new HashSet<>();
     Set<String> recipients = new HashSet<>();
@@ -152,5 +154,52 @@ class SendingIT {
     HttpResponse<String> again = node.send("POST", "/v1/campaigns/followup/recipients", key, "text/csv", "email\n" + to + "\n");
     assertThat(node.json(again).get("suppressed").asInt()).isEqualTo(1);
     assertThat(node.json(again).get("accepted").asInt()).isZero();
+  }
+
+  @Test
+  void aWarmingAccountStaysWithinItsDayCap() throws Exception {
+    String key = node.newTenantKey("WarmUp");
+    HttpResponse<String> account =
+        node.call("POST", "/v1/accounts", key,
+            "{\"id\":\"fresh\",\"host\":\"127.0.0.1\",\"port\":" + smtp.getSmtp().getPort()
+                + ",\"security\":\"none\",\"username\":\"fresh\",\"password\":\"pw\",\"fromAddress\":\"fresh@warm.example.com\","
+                + "\"limits\":[\"100/1m\",\"500/1d\"],\"warmUp\":{\"enabled\":true,\"startPerDay\":5,\"stepPerDay\":5}}");
+    assertThat(account.statusCode()).as(account.body()).isEqualTo(201);
+    assertThat(node.json(account).get("dailyCap").asInt()).isEqualTo(5);
+    node.call("POST", "/v1/campaigns", key,
+        "{\"id\":\"warm\",\"name\":\"Warm\",\"subject\":\"Hi\",\"text\":\"Hello\",\"accounts\":[\"fresh\"],"
+            + "\"footer\":{\"address\":\"Acme Inc., 1 Main St, Springfield\"}}");
+    StringBuilder csv = new StringBuilder("email\n");
+    for (int i = 0; i < 8; i++) csv.append("warm").append(i).append("@w").append(i).append(".example.com\n");
+    assertThat(node.send("POST", "/v1/campaigns/warm/recipients", key, "text/csv", csv.toString()).statusCode()).isEqualTo(200);
+    assertThat(node.call("POST", "/v1/campaigns/warm/start", key, null).statusCode()).isEqualTo(200);
+
+    await().atMost(Duration.ofSeconds(30)).until(() -> {
+      JsonNode c = node.json(node.call("GET", "/v1/campaigns/warm", key, null));
+      return c.get("counts").get("sent").asInt() == 5 && c.get("counts").get("inFlight").asInt() == 0;
+    });
+    JsonNode c = node.json(node.call("GET", "/v1/campaigns/warm", key, null));
+    assertThat(c.get("status").asText()).isEqualTo("running");
+    assertThat(c.get("counts").get("pending").asInt()).isEqualTo(3);
+    long fromFresh = java.util.Arrays.stream(smtp.getReceivedMessages())
+        .filter(m -> {
+          try {
+            return ((InternetAddress) m.getFrom()[0]).getAddress().equals("fresh@warm.example.com");
+          } catch (jakarta.mail.MessagingException e) {
+            throw new IllegalStateException(e);
+          }
+        })
+        .count();
+    assertThat(fromFresh).isEqualTo(5);
+    JsonNode view = node.json(node.call("GET", "/v1/accounts/fresh", key, null));
+    assertThat(view.get("sentToday").asInt()).isEqualTo(5);
+  }
+
+  private static boolean fromSenderDomain(MimeMessage m) {
+    try {
+      return ((InternetAddress) m.getFrom()[0]).getAddress().endsWith("@sender.example.com");
+    } catch (jakarta.mail.MessagingException e) {
+      throw new IllegalStateException(e);
+    }
   }
 }
