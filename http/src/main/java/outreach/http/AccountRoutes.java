@@ -202,16 +202,6 @@ public final class AccountRoutes extends JsonRoutes {
                 }));
   }
 
-  private int pageSize(Optional<String> text) {
-    if (text.isEmpty()) return settings().defaultPageSize();
-    try {
-      int n = Integer.parseInt(text.get());
-      if (n < 1 || n > settings().maxPageSize()) throw new NumberFormatException();
-      return n;
-    } catch (NumberFormatException e) {
-      throw Problem.badRequest("query parameter 'limit' must be between 1 and " + settings().maxPageSize());
-    }
-  }
 
   private ApiSettings settings() {
     return settings;

@@ -318,16 +318,6 @@ public final class CampaignRoutes extends JsonRoutes {
             + Arrays.stream(CampaignStatus.values()).map(CampaignStatus::wireName).collect(Collectors.joining(", ")));
   }
 
-  private int pageSize(Optional<String> text) {
-    if (text.isEmpty()) return settings.defaultPageSize();
-    try {
-      int n = Integer.parseInt(text.get());
-      if (n < 1 || n > settings.maxPageSize()) throw new NumberFormatException();
-      return n;
-    } catch (NumberFormatException e) {
-      throw Problem.badRequest("query parameter 'limit' must be between 1 and " + settings.maxPageSize());
-    }
-  }
 
   /** The campaign in a reply; a refusal is a 409 that says why, an absent campaign a 404. */
   private static CampaignView found(String id, CampaignReply reply) {

@@ -7,6 +7,7 @@ import akka.http.javadsl.model.headers.Location;
 import akka.http.javadsl.server.AllDirectives;
 import akka.http.javadsl.server.Route;
 import akka.http.javadsl.unmarshalling.Unmarshaller;
+import java.util.Optional;
 import java.util.function.Function;
 
 /** Shared directives of the JSON resources: strict JSON bodies within the size limit, JSON answers. */
@@ -30,6 +31,18 @@ abstract class JsonRoutes extends AllDirectives {
               settings.maxBodyBytes(),
               () -> entity(Unmarshaller.entityToString(), body -> inner.apply(Json.read(body, type))));
         });
+  }
+
+  /** The {@code limit} query parameter of a listing: the default page size when absent, 400 when out of range. */
+  protected int pageSize(Optional<String> text) {
+    if (text.isEmpty()) return settings.defaultPageSize();
+    try {
+      int n = Integer.parseInt(text.get());
+      if (n < 1 || n > settings.maxPageSize()) throw new NumberFormatException();
+      return n;
+    } catch (NumberFormatException e) {
+      throw Problem.badRequest("query parameter 'limit' must be between 1 and " + settings.maxPageSize());
+    }
   }
 
   protected Route json(StatusCode status, Object body) {
