@@ -327,33 +327,36 @@ public final class SmtpAccount
 
   @Override
   public EventHandler<AccountState, AccountEvent> eventHandler() {
-    var builder = newEventHandlerBuilder();
-    builder
-        .forStateType(AccountState.Unregistered.class)
-        .onEvent(
-            AccountEvent.AccountRegistered.class,
-            (state, e) ->
-                new AccountState.Registered(
-                    e.tenantId(), e.accountId(), e.settings(), e.timeZone(), e.firstDay(), e.at(), AccountStatus.ACTIVE,
-                    Optional.empty(), Optional.empty(), 0, PermitLog.EMPTY, Map.of(), Map.of()));
-    builder
-        .forStateType(AccountState.Registered.class)
-        .onEvent(AccountEvent.SendStarted.class, this::started)
-        .onEvent(AccountEvent.SendFinished.class, this::finished)
-        .onEvent(
-            AccountEvent.AccountPaused.class,
-            (s, e) -> withStatus(s, AccountStatus.PAUSED, e.until(), Optional.of(e.reason()), s.consecutiveFailures()))
-        .onEvent(
-            AccountEvent.AccountDisabled.class,
-            (s, e) -> withStatus(s, AccountStatus.DISABLED, Optional.empty(), Optional.of(e.reason()), s.consecutiveFailures()))
-        .onEvent(
-            AccountEvent.AccountResumed.class,
-            (s, e) -> withStatus(s, AccountStatus.ACTIVE, Optional.empty(), Optional.empty(), 0))
-        .onEvent(AccountEvent.HealthChecked.class, (s, e) -> s);
-    return builder.build();
+    return newEventHandlerBuilder().forAnyState().onAnyEvent((state, event) -> apply(policy, state, event));
   }
 
-  private AccountState started(AccountState.Registered s, AccountEvent.SendStarted e) {
+  /** The event handler as a pure function, shared with audit replay: no I/O, no clock, no randomness. */
+  public static AccountState apply(AccountPolicy policy, AccountState state, AccountEvent event) {
+    if (state instanceof AccountState.Unregistered) {
+      if (event instanceof AccountEvent.AccountRegistered e) {
+        return new AccountState.Registered(
+            e.tenantId(), e.accountId(), e.settings(), e.timeZone(), e.firstDay(), e.at(), AccountStatus.ACTIVE,
+            Optional.empty(), Optional.empty(), 0, PermitLog.EMPTY, Map.of(), Map.of());
+      }
+      throw new IllegalStateException("unexpected " + event.getClass().getSimpleName() + " before registration");
+    }
+    AccountState.Registered s = (AccountState.Registered) state;
+    if (event instanceof AccountEvent.SendStarted e) return started(s, e);
+    if (event instanceof AccountEvent.SendFinished e) return finished(policy, s, e);
+    if (event instanceof AccountEvent.AccountPaused e) {
+      return withStatus(s, AccountStatus.PAUSED, e.until(), Optional.of(e.reason()), s.consecutiveFailures());
+    }
+    if (event instanceof AccountEvent.AccountDisabled e) {
+      return withStatus(s, AccountStatus.DISABLED, Optional.empty(), Optional.of(e.reason()), s.consecutiveFailures());
+    }
+    if (event instanceof AccountEvent.AccountResumed) {
+      return withStatus(s, AccountStatus.ACTIVE, Optional.empty(), Optional.empty(), 0);
+    }
+    if (event instanceof AccountEvent.HealthChecked) return s;
+    throw new IllegalStateException("unexpected " + event.getClass().getSimpleName() + " for a registered account");
+  }
+
+  private static AccountState started(AccountState.Registered s, AccountEvent.SendStarted e) {
     Map<String, String> inFlight = new HashMap<>(s.inFlight());
     inFlight.put(e.messageId(), e.campaignId());
     return new AccountState.Registered(
@@ -362,7 +365,7 @@ public final class SmtpAccount
         s.outcomes());
   }
 
-  private AccountState finished(AccountState.Registered s, AccountEvent.SendFinished e) {
+  private static AccountState finished(AccountPolicy policy, AccountState.Registered s, AccountEvent.SendFinished e) {
     Map<String, String> inFlight = new HashMap<>(s.inFlight());
     inFlight.remove(e.messageId());
     LinkedHashMap<String, DeliveryOutcome> outcomes = new LinkedHashMap<>(s.outcomes());
@@ -439,7 +442,7 @@ public final class SmtpAccount
     return session;
   }
 
-  private SendWindows windows(AccountState.Registered state) {
+  private static SendWindows windows(AccountState.Registered state) {
     return new SendWindows(state.settings().limits(), ZoneId.of(state.timeZone()));
   }
 

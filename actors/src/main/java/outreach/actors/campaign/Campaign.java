@@ -12,6 +12,7 @@ import akka.persistence.typed.PersistenceId;
 import akka.persistence.typed.RecoveryCompleted;
 import akka.persistence.typed.javadsl.CommandHandlerWithReply;
 import akka.persistence.typed.javadsl.EventHandler;
+import akka.persistence.typed.javadsl.EventHandlerBuilder;
 import akka.persistence.typed.javadsl.EventSourcedBehaviorWithEnforcedReplies;
 import akka.persistence.typed.javadsl.ReplyEffect;
 import akka.persistence.typed.javadsl.RetentionCriteria;
@@ -644,7 +645,18 @@ public final class Campaign
 
   @Override
   public EventHandler<CampaignState, CampaignEvent> eventHandler() {
-    var builder = newEventHandlerBuilder();
+    return EVENT_HANDLER;
+  }
+
+  /** The event handler as a pure function, shared with audit replay: no I/O, no clock, no randomness. */
+  public static CampaignState apply(CampaignState state, CampaignEvent event) {
+    return EVENT_HANDLER.apply(state, event);
+  }
+
+  private static final EventHandler<CampaignState, CampaignEvent> EVENT_HANDLER = buildEventHandler();
+
+  private static EventHandler<CampaignState, CampaignEvent> buildEventHandler() {
+    var builder = EventHandlerBuilder.<CampaignState, CampaignEvent>builder();
     builder
         .forStateType(CampaignState.Empty.class)
         .onEvent(
@@ -664,7 +676,7 @@ public final class Campaign
         .onEvent(
             CampaignEvent.RecipientSuppressed.class,
             (s, e) -> with(s).cursor(Math.max(s.cursor(), e.seq())).tally(tally(s, 0, 0, 0, 1, 0)).build())
-        .onEvent(CampaignEvent.RecipientDispatched.class, this::dispatched)
+        .onEvent(CampaignEvent.RecipientDispatched.class, Campaign::dispatched)
         .onEvent(
             CampaignEvent.RecipientPostponed.class,
             (s, e) ->
@@ -705,7 +717,7 @@ public final class Campaign
     return builder.build();
   }
 
-  private CampaignState dispatched(CampaignState.Defined s, CampaignEvent.RecipientDispatched e) {
+  private static CampaignState dispatched(CampaignState.Defined s, CampaignEvent.RecipientDispatched e) {
     StateBuilder b = with(s).cursor(Math.max(s.cursor(), e.seq())).removeDue(e.seq());
     return b.putInFlight(
             e.seq(), new CampaignState.Dispatch(e.email(), e.variables(), e.messageId(), e.account(), e.attempt(), e.possibleDuplicate(), e.at()))

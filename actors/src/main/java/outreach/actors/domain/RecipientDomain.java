@@ -121,7 +121,7 @@ public final class RecipientDomain extends EventSourcedBehavior<DomainCommand, D
       return Effect().none();
     }
     var reservation = new DomainEvent.Reservation(cmd.tenantId(), cmd.messageId(), now);
-    working = fold(current, reservation);
+    working = fold(caps, current, reservation);
     pending.add(new Pending(reservation, cmd.replyTo()));
     if (pending.size() == 1) context.getSelf().tell(new Flush());
     return Effect().none();
@@ -182,37 +182,34 @@ public final class RecipientDomain extends EventSourcedBehavior<DomainCommand, D
 
   @Override
   public EventHandler<DomainState, DomainEvent> eventHandler() {
-    return newEventHandlerBuilder()
-        .forAnyState()
-        .onEvent(
-            DomainEvent.SendsReserved.class,
-            (state, e) -> {
-              DomainState s = state;
-              for (DomainEvent.Reservation r : e.reservations()) s = fold(s, r);
-              return s;
-            })
-        .onEvent(
-            DomainEvent.ReservationReleased.class,
-            (s, e) -> {
-              Map<String, PermitLog> tenants = new HashMap<>(s.tenants());
-              tenants.computeIfPresent(e.tenantId(), (t, log) -> tenantWindows().release(log, e.reservedAt()));
-              Map<String, Instant> reservations = new LinkedHashMap<>(s.reservations());
-              reservations.remove(e.messageId());
-              return new DomainState(systemWindows().release(s.system(), e.reservedAt()), tenants, reservations, s.deferredUntil());
-            })
-        .onEvent(
-            DomainEvent.DomainDeferred.class,
-            (s, e) -> new DomainState(s.system(), s.tenants(), s.reservations(), Optional.of(e.until())))
-        .build();
+    return newEventHandlerBuilder().forAnyState().onAnyEvent((state, event) -> apply(caps, state, event));
   }
 
-  private DomainState fold(DomainState s, DomainEvent.Reservation r) {
+  /** The event handler as a pure function, shared with audit replay: no I/O, no clock, no randomness. */
+  public static DomainState apply(DomainPolicy.Caps caps, DomainState s, DomainEvent event) {
+    if (event instanceof DomainEvent.SendsReserved e) {
+      DomainState folded = s;
+      for (DomainEvent.Reservation r : e.reservations()) folded = fold(caps, folded, r);
+      return folded;
+    }
+    if (event instanceof DomainEvent.ReservationReleased e) {
+      Map<String, PermitLog> tenants = new HashMap<>(s.tenants());
+      tenants.computeIfPresent(e.tenantId(), (t, log) -> tenantWindows(caps).release(log, e.reservedAt()));
+      Map<String, Instant> reservations = new LinkedHashMap<>(s.reservations());
+      reservations.remove(e.messageId());
+      return new DomainState(systemWindows(caps).release(s.system(), e.reservedAt()), tenants, reservations, s.deferredUntil());
+    }
+    DomainEvent.DomainDeferred e = (DomainEvent.DomainDeferred) event;
+    return new DomainState(s.system(), s.tenants(), s.reservations(), Optional.of(e.until()));
+  }
+
+  private static DomainState fold(DomainPolicy.Caps caps, DomainState s, DomainEvent.Reservation r) {
     Map<String, PermitLog> tenants = new HashMap<>(s.tenants());
-    tenants.put(r.tenantId(), tenantWindows().record(tenants.getOrDefault(r.tenantId(), PermitLog.EMPTY), r.at()));
+    tenants.put(r.tenantId(), tenantWindows(caps).record(tenants.getOrDefault(r.tenantId(), PermitLog.EMPTY), r.at()));
     LinkedHashMap<String, Instant> reservations = new LinkedHashMap<>(s.reservations());
     reservations.put(r.messageId(), r.at());
     while (reservations.size() > REMEMBERED_RESERVATIONS) reservations.remove(reservations.keySet().iterator().next());
-    return new DomainState(systemWindows().record(s.system(), r.at()), tenants, reservations, s.deferredUntil());
+    return new DomainState(systemWindows(caps).record(s.system(), r.at()), tenants, reservations, s.deferredUntil());
   }
 
   private DomainState working(DomainState state) {
@@ -220,10 +217,18 @@ public final class RecipientDomain extends EventSourcedBehavior<DomainCommand, D
   }
 
   private SendWindows tenantWindows() {
-    return new SendWindows(caps.tenantLimits(), ZoneOffset.UTC);
+    return tenantWindows(caps);
   }
 
   private SendWindows systemWindows() {
+    return systemWindows(caps);
+  }
+
+  private static SendWindows tenantWindows(DomainPolicy.Caps caps) {
+    return new SendWindows(caps.tenantLimits(), ZoneOffset.UTC);
+  }
+
+  private static SendWindows systemWindows(DomainPolicy.Caps caps) {
     return new SendWindows(caps.systemLimits(), ZoneOffset.UTC);
   }
 

@@ -103,7 +103,7 @@ public final class Quota extends EventSourcedBehavior<QuotaCommand, QuotaEvent, 
       return Effect().none();
     }
     var grant = new QuotaEvent.Grant(cmd.tenantId(), cmd.messageId(), now);
-    working = fold(current, grant);
+    working = fold(windows, current, grant);
     pending.add(new Pending(grant, cmd.replyTo()));
     if (pending.size() == 1) context.getSelf().tell(new Flush());
     return Effect().none();
@@ -135,26 +135,23 @@ public final class Quota extends EventSourcedBehavior<QuotaCommand, QuotaEvent, 
 
   @Override
   public EventHandler<QuotaState, QuotaEvent> eventHandler() {
-    return newEventHandlerBuilder()
-        .forAnyState()
-        .onEvent(
-            QuotaEvent.PermitsGranted.class,
-            (state, e) -> {
-              QuotaState s = state;
-              for (QuotaEvent.Grant g : e.grants()) s = fold(s, g);
-              return s;
-            })
-        .onEvent(
-            QuotaEvent.PermitReleased.class,
-            (s, e) -> {
-              Map<String, Instant> grants = new LinkedHashMap<>(s.grants());
-              grants.remove(e.messageId());
-              return new QuotaState(windows.release(s.permits(), e.grantedAt()), grants);
-            })
-        .build();
+    return newEventHandlerBuilder().forAnyState().onAnyEvent((state, event) -> apply(windows, state, event));
   }
 
-  private QuotaState fold(QuotaState s, QuotaEvent.Grant g) {
+  /** The event handler as a pure function, shared with audit replay: no I/O, no clock, no randomness. */
+  public static QuotaState apply(SendWindows windows, QuotaState s, QuotaEvent event) {
+    if (event instanceof QuotaEvent.PermitsGranted e) {
+      QuotaState folded = s;
+      for (QuotaEvent.Grant g : e.grants()) folded = fold(windows, folded, g);
+      return folded;
+    }
+    QuotaEvent.PermitReleased e = (QuotaEvent.PermitReleased) event;
+    Map<String, Instant> grants = new LinkedHashMap<>(s.grants());
+    grants.remove(e.messageId());
+    return new QuotaState(windows.release(s.permits(), e.grantedAt()), grants);
+  }
+
+  private static QuotaState fold(SendWindows windows, QuotaState s, QuotaEvent.Grant g) {
     LinkedHashMap<String, Instant> grants = new LinkedHashMap<>(s.grants());
     grants.put(g.messageId(), g.at());
     while (grants.size() > REMEMBERED_GRANTS) grants.remove(grants.keySet().iterator().next());
