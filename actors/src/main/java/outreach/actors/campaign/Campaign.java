@@ -278,6 +278,8 @@ public final class Campaign
         .persist(new CampaignEvent.CampaignResumed(now()))
         .thenRun(
             st -> {
+              // What the campaign learnt about its accounts may be stale: the tenant may have fixed them.
+              accountBlockedUntil.clear();
               refreshAccounts((CampaignState.Defined) st);
               schedulePump(Duration.ZERO);
             })
@@ -369,6 +371,12 @@ public final class Campaign
     if (buffer.isEmpty() && cursor < s.lastSeq()) fetch(s, cursor);
     if (events.isEmpty()) {
       rotation = rotationAtStart;
+      if (s.inFlight().isEmpty() && s.spec().accounts().stream().allMatch(a -> accountBlockedUntil.getOrDefault(a, Instant.MIN).equals(Instant.MAX))) {
+        // Every account refused its credentials: nothing will send until the tenant fixes one, so say so.
+        return Effect()
+            .persist(new CampaignEvent.CampaignPaused(Optional.of("no usable account: every account of the campaign is disabled"), now))
+            .thenNoReply();
+      }
       scheduleNextWake(s, now);
       return Effect().noReply();
     }

@@ -330,6 +330,25 @@ class CampaignFlowTest {
   }
 
   @Test
+  void aCampaignWhoseAccountsAreAllDisabledPausesAndResumesOnceOneIsFixed() {
+    account("d1", AccountSettings.DEFAULT_LIMITS);
+    servers.computeIfAbsent("d1.smtp.test", h -> new ScriptedSmtpGateway())
+        .then(ScriptedSmtpGateway.reply(OutcomeClass.AUTHENTICATION, 535, "5.7.8", "Username and Password not accepted"));
+    startCampaign("c-disabled", List.of("d1"), recipients("dis", 2));
+    await().atMost(Duration.ofSeconds(20)).until(() -> view("c-disabled").status() == CampaignStatus.PAUSED);
+    assertThat(view("c-disabled").pausedReason().orElseThrow()).contains("no usable account");
+    assertThat(view("c-disabled").counts().failed()).isZero();
+
+    ClusterSharding.get(testKit.system())
+        .entityRefFor(SmtpAccountKeys.ENTITY_KEY, EntityIds.of(TENANT, "d1"))
+        .<AccountReply>ask(AccountCommand.Resume::new, Duration.ofSeconds(10))
+        .toCompletableFuture().join();
+    assertThat(ask("c-disabled", CampaignCommand.Resume::new)).isInstanceOf(CampaignReply.Found.class);
+    await().atMost(Duration.ofSeconds(20)).until(() -> view("c-disabled").status() == CampaignStatus.COMPLETED);
+    assertThat(view("c-disabled").counts().sent()).isEqualTo(2);
+  }
+
+  @Test
   void transitionsThatDoNotApplyAreRefused() {
     CampaignSpec spec =
         new CampaignSpec("T", "s", "t", Optional.empty(), List.of("x"), "addr", SendSchedule.ALWAYS, DelayRange.NONE);
