@@ -9,7 +9,7 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     versionProvider = Main.Version.class,
     description = "Multi-tenant cold-email sending platform on an Akka cluster.",
-    subcommands = {DevCommand.class, NodeCommand.class, MigrateCommand.class, CommandLine.HelpCommand.class})
+    subcommands = {DevCommand.class, NodeCommand.class, MigrateCommand.class, ReplayCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
@@ -33,7 +33,7 @@ public final class Main implements Runnable {
 
   @Override
   public void run() {
-    throw new CommandLine.ParameterException(spec.commandLine(), "name a command: dev, node or migrate");
+    throw new CommandLine.ParameterException(spec.commandLine(), "name a command: dev, node, migrate or replay");
   }
 
   /** The version from the jar's manifest. */

@@ -13,6 +13,8 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import outreach.actors.account.AccountPolicy;
+import outreach.actors.audit.EntityReplay;
+import outreach.persistence.audit.StateReplay;
 import outreach.actors.account.SmtpAccount;
 import outreach.actors.campaign.Campaign;
 import outreach.actors.campaign.CampaignSettings;
@@ -25,10 +27,16 @@ import outreach.actors.smtp.JakartaSmtpGateway;
 import outreach.mail.message.UnsubscribeToken;
 import outreach.persistence.campaign.CampaignDirectory;
 import outreach.persistence.campaign.CampaignViewProjection;
+import outreach.persistence.campaign.DeliveryDirectory;
+import outreach.persistence.campaign.DeliveryProjection;
+import outreach.persistence.audit.JournalReader;
 import outreach.persistence.campaign.RecipientStore;
 import outreach.persistence.campaign.SuppressionStore;
 import outreach.http.AccountRoutes;
+import outreach.http.AuditRoutes;
 import outreach.http.CampaignRoutes;
+import outreach.http.DeliveryRoutes;
+import outreach.http.SuppressionRoutes;
 import outreach.http.UnsubscribeRoutes;
 import outreach.http.ApiRoutes;
 import outreach.http.ApiSettings;
@@ -99,11 +107,13 @@ final class OutreachNode {
     initEntities(system, config, clock, secrets, recipients, linkKey);
     AccountViewProjection.init(system, db.database().dataSource());
     CampaignViewProjection.init(system, db.database().dataSource());
+    DeliveryProjection.init(system, db.database().dataSource());
     CampaignDirectory campaigns = new CampaignDirectory(db.database().dataSource(), db.blockingExecutor());
     CampaignKeeper.init(system, campaigns, config.getDuration("outreach.campaign.keeper-interval"));
 
     ApiSettings api = ApiSettings.fromConfig(config);
     TenantStore tenants = new TenantStore(db.database().dataSource(), db.blockingExecutor(), clock);
+    SuppressionStore suppressions = new SuppressionStore(db.database().dataSource(), db.blockingExecutor(), clock);
     Authentication auth = new Authentication(secrets.adminToken(), tenants);
     ApiRoutes routes =
         new ApiRoutes(
@@ -112,7 +122,10 @@ final class OutreachNode {
             new AccountRoutes(
                 system, api, auth, secrets.cipher(), new AccountDirectory(db.database().dataSource(), db.blockingExecutor())),
             new CampaignRoutes(system, api, auth, recipients, campaigns),
-            new UnsubscribeRoutes(api, new SuppressionStore(db.database().dataSource(), db.blockingExecutor(), clock), linkKey));
+            new DeliveryRoutes(api, auth, new DeliveryDirectory(db.database().dataSource(), db.blockingExecutor()), campaigns),
+            new SuppressionRoutes(api, auth, suppressions),
+            new AuditRoutes(api, auth, new JournalReader(system), replay(config)),
+            new UnsubscribeRoutes(api, suppressions, linkKey));
 
     switch (membership) {
       case SELF_JOIN -> {
@@ -155,6 +168,16 @@ final class OutreachNode {
             config.getString("outreach.public-url"),
             config.getString("outreach.unsubscribe-mailbox"),
             config.getString("outreach.message-id-domain")));
+  }
+
+  /** Audit replay with the entities' own event handlers. */
+  static StateReplay replay(Config config) {
+    EntityReplay entities = new EntityReplay(AccountPolicy.fromConfig(config));
+    return (kind, events) ->
+        switch (kind) {
+          case ACCOUNT -> entities.account(events);
+          case CAMPAIGN -> entities.campaign(events);
+        };
   }
 
   private static <T> T await(java.util.concurrent.CompletionStage<T> stage, String what) {

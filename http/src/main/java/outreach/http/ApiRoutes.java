@@ -17,6 +17,9 @@ public final class ApiRoutes extends AllDirectives {
   private final TenantRoutes tenants;
   private final AccountRoutes accounts;
   private final CampaignRoutes campaigns;
+  private final DeliveryRoutes deliveries;
+  private final SuppressionRoutes suppressions;
+  private final AuditRoutes audit;
   private final UnsubscribeRoutes unsubscribe;
   private final byte[] openApi;
   private final RequestMetrics metrics = new RequestMetrics();
@@ -26,11 +29,17 @@ public final class ApiRoutes extends AllDirectives {
       TenantRoutes tenants,
       AccountRoutes accounts,
       CampaignRoutes campaigns,
+      DeliveryRoutes deliveries,
+      SuppressionRoutes suppressions,
+      AuditRoutes audit,
       UnsubscribeRoutes unsubscribe) {
     this.health = health;
     this.tenants = tenants;
     this.accounts = accounts;
     this.campaigns = campaigns;
+    this.deliveries = deliveries;
+    this.suppressions = suppressions;
+    this.audit = audit;
     this.unsubscribe = unsubscribe;
     this.openApi = openApiDocument();
   }
@@ -62,7 +71,11 @@ public final class ApiRoutes extends AllDirectives {
                                                             openApi)))),
                                     tenants.route(),
                                     accounts.route(),
-                                    campaigns.route()))))));
+                                    // Ahead of the campaigns, which would authenticate these paths only to reject them.
+                                    deliveries.route(),
+                                    campaigns.route(),
+                                    suppressions.route(),
+                                    audit.route()))))));
   }
 
   static byte[] openApiDocument() {

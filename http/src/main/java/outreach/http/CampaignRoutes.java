@@ -268,7 +268,7 @@ public final class CampaignRoutes extends JsonRoutes {
   }
 
   /** Bad files and files over a limit are the client's to fix; anything else stays a failure. */
-  private static ImportReport uploadOutcome(ImportReport report, Throwable failure) {
+  static <T> T uploadOutcome(T report, Throwable failure) {
     if (failure == null) return report;
     Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
     if (cause instanceof ImportTooLargeException tooLarge) throw Problem.payloadTooLarge(tooLarge.getMessage());
@@ -277,7 +277,7 @@ public final class CampaignRoutes extends JsonRoutes {
   }
 
   /** {@code text/csv}, UTF-8 when a charset is named at all. */
-  private static void requireCsv(ContentType type) {
+  static void requireCsv(ContentType type) {
     String media = type.mediaType().mainType() + "/" + type.mediaType().subType();
     if (!media.equals(CSV)) throw Problem.unsupportedMediaType("the body must be text/csv, got " + media);
     if (type.getCharsetOption().isPresent() && !type.getCharsetOption().get().equals(HttpCharsets.UTF_8)) {

@@ -1,5 +1,7 @@
 package outreach.http;
 
+import outreach.persistence.audit.JournalReader;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import akka.actor.testkit.typed.javadsl.ActorTestKit;
@@ -45,6 +47,7 @@ import outreach.persistence.EmbeddedDatabase;
 import outreach.persistence.TenantStore;
 import outreach.persistence.account.AccountDirectory;
 import outreach.persistence.campaign.CampaignDirectory;
+import outreach.persistence.campaign.DeliveryDirectory;
 import outreach.persistence.campaign.RecipientStore;
 import outreach.persistence.campaign.SuppressionStore;
 import outreach.protocol.EntityIds;
@@ -129,6 +132,13 @@ class CampaignApiIT {
                 SecretCipher.fromBase64(SecretCipher.generateKey(), List.of()),
                 new AccountDirectory(database.dataSource(), executor)),
             new CampaignRoutes(system, settings, auth, recipients, new CampaignDirectory(database.dataSource(), executor)),
+            new DeliveryRoutes(
+                settings,
+                auth,
+                new DeliveryDirectory(database.dataSource(), executor),
+                new CampaignDirectory(database.dataSource(), executor)),
+            new SuppressionRoutes(settings, auth, suppressions),
+            new AuditRoutes(settings, auth, new JournalReader(system), (kind, events) -> { throw new AssertionError("no audit here"); }),
             new UnsubscribeRoutes(settings, suppressions, TOKEN_KEY));
     binding =
         Http.get(system).newServerAt("127.0.0.1", 0).bind(routes.route()).toCompletableFuture().get(30, TimeUnit.SECONDS);

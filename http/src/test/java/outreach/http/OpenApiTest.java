@@ -21,10 +21,23 @@ class OpenApiTest {
   @ParameterizedTest
   @CsvSource({
     "/v1/tenants, post",
+    "/v1/tenants, get",
+    "/v1/tenants/{id}, get",
+    "/v1/tenants/{id}, patch",
+    "/v1/tenants/{id}/keys, post",
+    "/v1/tenants/{id}/keys, get",
+    "/v1/tenants/{id}/keys/{keyId}, delete",
+    "/v1/suppressions, get",
+    "/v1/suppressions, post",
+    "/v1/suppressions/{email}, delete",
+    "/v1/suppressions/import, post",
+    "/v1/suppressions/export, get",
     "/v1/accounts, post",
     "/v1/accounts, get",
     "/v1/accounts/{id}, get",
     "/v1/accounts/{id}/pause, post",
+    "/v1/audit/{kind}/{id}/events, get",
+    "/v1/audit/{kind}/{id}/state, get",
     "/v1/accounts/{id}/resume, post",
     "/v1/campaigns, post",
     "/v1/campaigns, get",
@@ -34,6 +47,8 @@ class OpenApiTest {
     "/v1/campaigns/{id}/pause, post",
     "/v1/campaigns/{id}/resume, post",
     "/v1/campaigns/{id}/cancel, post",
+    "/v1/campaigns/{id}/deliveries, get",
+    "/v1/campaigns/{id}/statistics, get",
     "/u/{token}, get",
     "/u/{token}, post"
   })
@@ -60,13 +75,33 @@ class OpenApiTest {
     "outreach.http.CampaignRoutes$CampaignPage, CampaignPage",
     "outreach.http.CampaignRoutes$UploadReport, RecipientUpload",
     "outreach.http.CampaignRoutes$RejectedRow, RejectedRow",
+    "outreach.http.DeliveryRoutes$DeliveryBody, Delivery",
+    "outreach.http.DeliveryRoutes$LastReply, LastReply",
+    "outreach.http.DeliveryRoutes$DeliveryPage, DeliveryPage",
+    "outreach.http.DeliveryRoutes$StatisticsBody, CampaignStatistics",
+    "outreach.http.DeliveryRoutes$StatusCounts, DeliveryCounts",
+    "outreach.http.DeliveryRoutes$AccountBreakdown, AccountBreakdown",
+    "outreach.http.DeliveryRoutes$DomainBreakdown, DomainBreakdown",
     "outreach.protocol.campaign.CampaignCounts, CampaignCounts",
     "outreach.http.AccountRoutes$AccountBody, Account",
     "outreach.http.AccountRoutes$AccountSummary, AccountSummary",
     "outreach.http.AccountRoutes$PauseAccount, PauseAccount",
+    "outreach.http.AuditRoutes$AuditEvent, AuditEvent",
+    "outreach.http.AuditRoutes$AuditEventPage, AuditEventPage",
+    "outreach.http.AuditRoutes$AuditState, AuditState",
     "outreach.http.AccountRequests$CreateAccount, CreateAccount",
     "outreach.http.TenantRoutes$CreateTenant, CreateTenant",
-    "outreach.http.TenantRoutes$TenantCreated, TenantCreated"
+    "outreach.http.TenantRoutes$TenantCreated, TenantCreated",
+    "outreach.http.TenantRoutes$TenantBody, Tenant",
+    "outreach.http.TenantRoutes$TenantPage, TenantPage",
+    "outreach.http.TenantRequests$UpdateTenant, UpdateTenant",
+    "outreach.http.TenantRoutes$KeyCreated, KeyCreated",
+    "outreach.http.TenantRoutes$KeyBody, ApiKey",
+    "outreach.http.TenantRoutes$KeyList, KeyList",
+    "outreach.http.SuppressionRequests$AddSuppression, AddSuppression",
+    "outreach.http.SuppressionRoutes$SuppressionBody, Suppression",
+    "outreach.http.SuppressionRoutes$SuppressionPage, SuppressionPage",
+    "outreach.http.SuppressionRoutes$SuppressionImport, SuppressionImport"
   })
   void schemasHaveTheFieldsOfTheBodies(String recordClass, String schema) throws ClassNotFoundException {
     List<String> documented = new ArrayList<>();
@@ -74,6 +109,44 @@ class OpenApiTest {
     List<String> fields = new ArrayList<>();
     for (var component : Class.forName(recordClass).getRecordComponents()) fields.add(component.getName());
     assertThat(documented).as(schema).containsExactlyInAnyOrderElementsOf(fields);
+  }
+
+  @Test
+  void documentsEveryDeliveryStatus() {
+    List<String> documented = new ArrayList<>();
+    DOC.path("components").path("schemas").path("DeliveryStatus").path("enum").forEach(v -> documented.add(v.asText()));
+    assertThat(documented)
+        .containsExactlyElementsOf(
+            java.util.Arrays.stream(outreach.persistence.campaign.DeliveryStatus.values())
+                .map(outreach.persistence.campaign.DeliveryStatus::wireName)
+                .toList());
+  }
+
+  @Test
+  void theSuppressionReasonsAreTheStoredOnes() {
+    List<String> documented = new ArrayList<>();
+    DOC.path("components").path("schemas").path("SuppressionReason").path("enum").forEach(n -> documented.add(n.asText()));
+    assertThat(documented)
+        .containsExactlyInAnyOrderElementsOf(
+            java.util.Arrays.stream(outreach.persistence.campaign.SuppressionReason.values())
+                .map(outreach.persistence.campaign.SuppressionReason::wireName)
+                .toList());
+  }
+
+  @Test
+  void tenantRoutesUseTheAdminTokenAndSuppressionRoutesTheApiKey() {
+    DOC.path("paths").fields().forEachRemaining(
+        path -> path.getValue().fields().forEachRemaining(
+            op -> {
+              if (op.getKey().equals("parameters")) return;
+              JsonNode security = op.getValue().path("security");
+              if (path.getKey().startsWith("/v1/tenants")) {
+                assertThat(security.toString()).as(op.getKey() + " " + path.getKey()).contains("adminToken");
+              } else if (path.getKey().startsWith("/v1/suppressions")) {
+                assertThat(security.isMissingNode()).as(op.getKey() + " " + path.getKey() + " uses the default apiKey").isTrue();
+              }
+            }));
+    assertThat(DOC.path("security").toString()).contains("apiKey");
   }
 
   @Test

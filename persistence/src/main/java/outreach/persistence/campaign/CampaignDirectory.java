@@ -126,6 +126,28 @@ public final class CampaignDirectory {
         executor);
   }
 
+  /** Whether the read model holds the tenant's campaign; another tenant's campaign of that id does not count. */
+  public CompletionStage<Boolean> exists(String tenantId, String campaignId) {
+    return CompletableFuture.supplyAsync(
+        () -> {
+          try (Connection c = dataSource.getConnection();
+              PreparedStatement s =
+                  c.prepareStatement("SELECT 1 FROM campaign_view WHERE tenant_id = ? AND campaign_id = ?")) {
+            s.setString(1, tenantId);
+            s.setString(2, campaignId);
+            boolean found;
+            try (ResultSet rs = s.executeQuery()) {
+              found = rs.next();
+            }
+            c.commit();
+            return found;
+          } catch (SQLException e) {
+            throw new StoreException("could not look up a campaign", e);
+          }
+        },
+        executor);
+  }
+
   private static Listed read(String tenantId, ResultSet rs) throws SQLException {
     return new Listed(
         tenantId,

@@ -3,16 +3,9 @@ package outreach.persistence.campaign;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.BufferedReader;
-import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.InputStreamReader;
-import java.io.Reader;
 import java.io.UncheckedIOException;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
-import java.nio.charset.StandardCharsets;
 import java.sql.Array;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -36,8 +29,6 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
 import java.util.stream.Collectors;
 import javax.sql.DataSource;
-import org.apache.commons.csv.CSVException;
-import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVParser;
 import org.apache.commons.csv.CSVRecord;
 import outreach.mail.EmailAddresses;
@@ -62,9 +53,6 @@ public final class RecipientStore {
 
   /** A rejected value is echoed back only as far as an address can be long. */
   private static final int MAX_ECHOED_EMAIL = 254;
-
-  /** RFC 4180 (quotes, commas and line breaks in quoted fields, CRLF or LF); blank lines are not records. */
-  private static final CSVFormat FORMAT = CSVFormat.RFC4180.builder().setIgnoreEmptyLines(true).get();
 
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final TypeReference<Map<String, String>> VARIABLES = new TypeReference<>() {};
@@ -142,19 +130,19 @@ public final class RecipientStore {
   }
 
   private ImportReport importNow(String tenantId, String campaignId, InputStream csv, ImportLimits limits) {
-    try (LimitedInputStream in = new LimitedInputStream(csv, limits.maxBytes());
-        CSVParser parser = CSVParser.parse(utf8(in), FORMAT)) {
+    try (CsvInput.LimitedInputStream in = new CsvInput.LimitedInputStream(csv, limits.maxBytes());
+        CSVParser parser = CSVParser.parse(CsvInput.utf8(in), CsvInput.FORMAT)) {
       Iterator<CSVRecord> records = parser.iterator();
       Header header =
           Header.of(
-              next(records)
+              CsvInput.next(records)
                   .orElseThrow(
                       () -> new InvalidCsvException("the CSV is empty; its first row must be a header with an 'email' column")));
       // The connection is taken only once the header is known to be usable.
       try (Connection c = dataSource.getConnection()) {
         try {
           Upload upload = new Upload(c, tenantId, campaignId, limits, clock.instant().truncatedTo(ChronoUnit.MICROS));
-          for (Optional<CSVRecord> r = next(records); r.isPresent(); r = next(records)) upload.add(header, r.get());
+          for (Optional<CSVRecord> r = CsvInput.next(records); r.isPresent(); r = CsvInput.next(records)) upload.add(header, r.get());
           ImportReport report = upload.finish();
           c.commit();
           return report;
@@ -167,36 +155,6 @@ public final class RecipientStore {
       throw new StoreException("could not import recipients", e);
     } catch (IOException e) {
       throw new UncheckedIOException("could not read the CSV", e);
-    }
-  }
-
-  /** UTF-8 that must really be UTF-8, without the byte order mark some spreadsheet programs write. */
-  private static Reader utf8(InputStream in) throws IOException {
-    BufferedReader reader =
-        new BufferedReader(
-            new InputStreamReader(
-                in,
-                StandardCharsets.UTF_8
-                    .newDecoder()
-                    .onMalformedInput(CodingErrorAction.REPORT)
-                    .onUnmappableCharacter(CodingErrorAction.REPORT)));
-    try {
-      reader.mark(1);
-      if (reader.read() != '\uFEFF') reader.reset();
-    } catch (CharacterCodingException e) {
-      throw new InvalidCsvException("the CSV is not UTF-8 text");
-    }
-    return reader;
-  }
-
-  /** The next record, with the parser's failures sorted into bad input (nothing written, 4xx) and I/O errors. */
-  private static Optional<CSVRecord> next(Iterator<CSVRecord> records) {
-    try {
-      return records.hasNext() ? Optional.of(records.next()) : Optional.empty();
-    } catch (UncheckedIOException e) {
-      if (e.getCause() instanceof CSVException bad) throw new InvalidCsvException("the CSV is malformed: " + bad.getMessage());
-      if (e.getCause() instanceof CharacterCodingException) throw new InvalidCsvException("the CSV is not UTF-8 text");
-      throw e;
     }
   }
 
@@ -388,53 +346,6 @@ public final class RecipientStore {
       if (header.consent() < 0 || header.consent() >= record.size()) return null;
       String consent = record.get(header.consent()).strip();
       return consent.isEmpty() ? null : consent;
-    }
-  }
-
-  /** Counts the bytes read and fails the upload as soon as they exceed the limit, before more is buffered. */
-  private static final class LimitedInputStream extends FilterInputStream {
-
-    private final long maxBytes;
-    private long count;
-
-    LimitedInputStream(InputStream in, long maxBytes) {
-      super(in);
-      this.maxBytes = maxBytes;
-    }
-
-    @Override
-    public int read() throws IOException {
-      int b = super.read();
-      if (b >= 0) counted(1);
-      return b;
-    }
-
-    @Override
-    public int read(byte[] b, int off, int len) throws IOException {
-      int n = super.read(b, off, len);
-      if (n > 0) counted(n);
-      return n;
-    }
-
-    @Override
-    public long skip(long n) throws IOException {
-      long skipped = super.skip(n);
-      counted(skipped);
-      return skipped;
-    }
-
-    @Override
-    public void close() {
-      try {
-        super.close();
-      } catch (IOException e) {
-        // The upload has been read or has failed by now: a failing close cannot undo a committed import nor add to a failure.
-      }
-    }
-
-    private void counted(long n) {
-      count += n;
-      if (count > maxBytes) throw ImportTooLargeException.bytes(maxBytes);
     }
   }
 }

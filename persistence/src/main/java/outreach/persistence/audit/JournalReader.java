@@ -1,0 +1,32 @@
+package outreach.persistence.audit;
+
+import akka.actor.typed.ActorSystem;
+import akka.persistence.jdbc.query.javadsl.JdbcReadJournal;
+import akka.persistence.query.PersistenceQuery;
+import akka.stream.javadsl.Sink;
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.CompletionStage;
+
+/** Reads one entity's journal, in order, with each event's sequence number and write time. */
+public final class JournalReader {
+
+  /** One journalled event. */
+  public record JournalEvent(long sequenceNr, Instant timestamp, Object event) {}
+
+  private final ActorSystem<?> system;
+
+  public JournalReader(ActorSystem<?> system) {
+    this.system = system;
+  }
+
+  /** Events with sequence numbers in [{@code from}, {@code to}], oldest first. */
+  public CompletionStage<List<JournalEvent>> events(String persistenceId, long from, long to) {
+    // Looked up per call (the extension caches it): a node that never audits never starts the read journal.
+    JdbcReadJournal journal = PersistenceQuery.get(system).getReadJournalFor(JdbcReadJournal.class, JdbcReadJournal.Identifier());
+    return journal
+        .currentEventsByPersistenceId(persistenceId, from, to)
+        .map(e -> new JournalEvent(e.sequenceNr(), Instant.ofEpochMilli(e.timestamp()), e.event()))
+        .runWith(Sink.seq(), system);
+  }
+}

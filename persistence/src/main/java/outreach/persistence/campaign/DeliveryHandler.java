@@ -1,0 +1,217 @@
+package outreach.persistence.campaign;
+
+import akka.projection.eventsourced.EventEnvelope;
+import akka.projection.jdbc.javadsl.JdbcHandler;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.sql.Types;
+import java.time.Instant;
+import java.util.Optional;
+import outreach.persistence.PooledJdbcSession;
+import outreach.protocol.EntityIds;
+import outreach.protocol.campaign.CampaignEvent;
+import outreach.protocol.delivery.DeliveryOutcome;
+
+/**
+ * Folds the recipient events of Campaigns into {@code delivery}, one row per recipient, in the
+ * transaction that stores the projection's offset.
+ */
+final class DeliveryHandler extends JdbcHandler<EventEnvelope<CampaignEvent>, PooledJdbcSession> {
+
+  /**
+   * Every recipient the campaign now knows, as pending. All of them up to {@code lastSeq} rather than
+   * the last {@code added}: uploads that overlap may reach the campaign in either order.
+   */
+  private static final String ADD_PENDING =
+      """
+      INSERT INTO delivery (tenant_id, campaign_id, seq, email, status, account, attempts, message_id, last_code,
+        last_enhanced, last_text, possible_duplicate, first_at, updated_at, next_attempt_at)
+      SELECT tenant_id, campaign_id, seq, email, 'pending', NULL, 0, NULL, NULL, NULL, NULL, FALSE, ?, ?, NULL
+      FROM campaign_recipient WHERE tenant_id = ? AND campaign_id = ? AND seq <= ?
+      ON CONFLICT (tenant_id, campaign_id, seq) DO NOTHING
+      """;
+
+  private static final String UPDATE =
+      """
+      UPDATE delivery SET status = ?, account = COALESCE(?, account), attempts = attempts + ?,
+        message_id = COALESCE(?, message_id), last_code = CASE WHEN ? THEN ? ELSE last_code END,
+        last_enhanced = CASE WHEN ? THEN ? ELSE last_enhanced END, last_text = CASE WHEN ? THEN ? ELSE last_text END,
+        possible_duplicate = possible_duplicate OR ?, updated_at = ?, next_attempt_at = ?
+      WHERE tenant_id = ? AND campaign_id = ? AND seq = ?
+      """;
+
+  private static final String INSERT =
+      """
+      INSERT INTO delivery (tenant_id, campaign_id, seq, email, status, account, attempts, message_id, last_code,
+        last_enhanced, last_text, possible_duplicate, first_at, updated_at, next_attempt_at)
+      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+      """;
+
+  /** What one event does to a recipient's row; empty fields leave the row's value as it is. */
+  private record Change(
+      long seq,
+      Optional<String> email,
+      DeliveryStatus status,
+      Optional<String> account,
+      int attempts,
+      Optional<String> messageId,
+      Optional<DeliveryOutcome> reply,
+      boolean possibleDuplicate,
+      Optional<Instant> nextAttemptAt,
+      Instant at) {
+
+    static Change to(long seq, Optional<String> email, DeliveryStatus status, Optional<DeliveryOutcome> reply, Instant at) {
+      return new Change(seq, email, status, Optional.empty(), 0, Optional.empty(), reply, false, Optional.empty(), at);
+    }
+  }
+
+  @Override
+  public void process(PooledJdbcSession session, EventEnvelope<CampaignEvent> envelope) throws Exception {
+    CampaignEvent event = envelope.event();
+    String entityId = envelope.persistenceId().substring(envelope.persistenceId().indexOf('|') + 1);
+    String tenant = EntityIds.tenantOf(entityId);
+    String campaign = EntityIds.localIdOf(entityId);
+    if (event instanceof CampaignEvent.RecipientsAdded e) {
+      session.withConnection(c -> addPending(c, tenant, campaign, e));
+      return;
+    }
+    // The campaign's own life (created, started, paused...) does not touch a recipient.
+    Optional<Change> change = change(event);
+    if (change.isPresent()) session.withConnection(c -> apply(c, tenant, campaign, change.get()));
+  }
+
+  private static Optional<Change> change(CampaignEvent event) {
+    if (event instanceof CampaignEvent.RecipientDispatched e) {
+      return Optional.of(
+          new Change(
+              e.seq(),
+              Optional.of(e.email()),
+              DeliveryStatus.IN_FLIGHT,
+              Optional.of(e.account()),
+              1,
+              Optional.of(e.messageId()),
+              Optional.empty(),
+              e.possibleDuplicate(),
+              Optional.empty(),
+              e.at()));
+    }
+    if (event instanceof CampaignEvent.DispatchReturned e) {
+      return Optional.of(
+          new Change(
+              e.seq(), Optional.empty(), DeliveryStatus.DEFERRED, Optional.empty(), 0, Optional.empty(), Optional.empty(),
+              e.possibleDuplicate(), Optional.of(e.dueAt()), e.at()));
+    }
+    if (event instanceof CampaignEvent.RecipientPostponed e) {
+      return Optional.of(
+          new Change(
+              e.seq(), Optional.of(e.email()), DeliveryStatus.DEFERRED, Optional.empty(), 0, Optional.empty(),
+              Optional.empty(), false, Optional.of(e.dueAt()), e.at()));
+    }
+    if (event instanceof CampaignEvent.RecipientRetryScheduled e) {
+      return Optional.of(
+          new Change(
+              e.seq(), Optional.empty(), DeliveryStatus.DEFERRED, Optional.empty(), 0, Optional.empty(),
+              Optional.of(e.outcome()), false, Optional.of(e.dueAt()), e.at()));
+    }
+    if (event instanceof CampaignEvent.RecipientSent e) {
+      return Optional.of(
+          new Change(
+              e.seq(), Optional.empty(), DeliveryStatus.SENT, Optional.of(e.account()), 0, Optional.empty(),
+              Optional.of(e.outcome()), false, Optional.empty(), e.at()));
+    }
+    if (event instanceof CampaignEvent.RecipientFailed e) {
+      return Optional.of(Change.to(e.seq(), Optional.of(e.email()), DeliveryStatus.FAILED, Optional.of(e.outcome()), e.at()));
+    }
+    if (event instanceof CampaignEvent.RecipientBounced e) {
+      return Optional.of(Change.to(e.seq(), Optional.of(e.email()), DeliveryStatus.BOUNCED, Optional.of(e.outcome()), e.at()));
+    }
+    if (event instanceof CampaignEvent.RecipientSuppressed e) {
+      return Optional.of(Change.to(e.seq(), Optional.of(e.email()), DeliveryStatus.SUPPRESSED, Optional.empty(), e.at()));
+    }
+    return Optional.empty();
+  }
+
+  private static int addPending(Connection c, String tenant, String campaign, CampaignEvent.RecipientsAdded added)
+      throws SQLException {
+    try (PreparedStatement s = c.prepareStatement(ADD_PENDING)) {
+      Timestamp at = Timestamp.from(added.at());
+      s.setTimestamp(1, at);
+      s.setTimestamp(2, at);
+      s.setString(3, tenant);
+      s.setString(4, campaign);
+      s.setLong(5, added.lastSeq());
+      return s.executeUpdate();
+    }
+  }
+
+  /**
+   * Updates the recipient's row, or writes it when there is none yet. Only events that carry the
+   * address can write it; the others (sent, retry, returned) always follow a dispatch of the same
+   * recipient in the campaign's journal, so their row exists.
+   */
+  private static int apply(Connection c, String tenant, String campaign, Change change) throws SQLException {
+    int updated;
+    try (PreparedStatement s = c.prepareStatement(UPDATE)) {
+      boolean replied = change.reply().isPresent();
+      s.setString(1, change.status().wireName());
+      setString(s, 2, change.account());
+      s.setInt(3, change.attempts());
+      setString(s, 4, change.messageId());
+      s.setBoolean(5, replied);
+      setInt(s, 6, change.reply().map(DeliveryOutcome::code));
+      s.setBoolean(7, replied);
+      setString(s, 8, change.reply().flatMap(DeliveryOutcome::enhanced));
+      s.setBoolean(9, replied);
+      setString(s, 10, change.reply().map(DeliveryHandler::text));
+      s.setBoolean(11, change.possibleDuplicate());
+      s.setTimestamp(12, Timestamp.from(change.at()));
+      setTimestamp(s, 13, change.nextAttemptAt());
+      s.setString(14, tenant);
+      s.setString(15, campaign);
+      s.setLong(16, change.seq());
+      updated = s.executeUpdate();
+    }
+    if (updated > 0 || change.email().isEmpty()) return updated;
+    try (PreparedStatement s = c.prepareStatement(INSERT)) {
+      Timestamp at = Timestamp.from(change.at());
+      s.setString(1, tenant);
+      s.setString(2, campaign);
+      s.setLong(3, change.seq());
+      s.setString(4, change.email().get());
+      s.setString(5, change.status().wireName());
+      setString(s, 6, change.account());
+      s.setInt(7, change.attempts());
+      setString(s, 8, change.messageId());
+      setInt(s, 9, change.reply().map(DeliveryOutcome::code));
+      setString(s, 10, change.reply().flatMap(DeliveryOutcome::enhanced));
+      setString(s, 11, change.reply().map(DeliveryHandler::text));
+      s.setBoolean(12, change.possibleDuplicate());
+      s.setTimestamp(13, at);
+      s.setTimestamp(14, at);
+      setTimestamp(s, 15, change.nextAttemptAt());
+      return s.executeUpdate();
+    }
+  }
+
+  /** The reply text; a reply without one is stored as empty so that "replied" stays visible. */
+  private static String text(DeliveryOutcome outcome) {
+    return outcome.text() == null ? "" : outcome.text();
+  }
+
+  private static void setString(PreparedStatement s, int index, Optional<String> value) throws SQLException {
+    if (value.isPresent()) s.setString(index, value.get());
+    else s.setNull(index, Types.VARCHAR);
+  }
+
+  private static void setInt(PreparedStatement s, int index, Optional<Integer> value) throws SQLException {
+    if (value.isPresent()) s.setInt(index, value.get());
+    else s.setNull(index, Types.INTEGER);
+  }
+
+  private static void setTimestamp(PreparedStatement s, int index, Optional<Instant> value) throws SQLException {
+    if (value.isPresent()) s.setTimestamp(index, Timestamp.from(value.get()));
+    else s.setNull(index, Types.TIMESTAMP);
+  }
+}
