@@ -127,7 +127,7 @@ public final class AccountRoutes extends JsonRoutes {
                                     path("pause", () -> post(() -> pause(tenant.id(), id))),
                                     path(
                                         "resume",
-                                        () -> post(() -> ask(tenant.id(), id, AccountCommand.Resume::new))))))));
+                                        () -> postWithoutBody(() -> ask(tenant.id(), id, AccountCommand.Resume::new))))))));
   }
 
   private Route create(TenantStore.Tenant tenant) {

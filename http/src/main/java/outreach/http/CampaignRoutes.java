@@ -174,12 +174,12 @@ public final class CampaignRoutes extends JsonRoutes {
                                 concat(
                                     pathEnd(() -> get(() -> ask(tenant.id(), id, CampaignCommand.Get::new))),
                                     path("recipients", () -> post(() -> upload(tenant.id(), id))),
-                                    path("start", () -> post(() -> ask(tenant.id(), id, CampaignCommand.Start::new))),
-                                    path("pause", () -> post(() -> ask(tenant.id(), id, CampaignCommand.Pause::new))),
-                                    path("resume", () -> post(() -> ask(tenant.id(), id, CampaignCommand.Resume::new))),
+                                    path("start", () -> postWithoutBody(() -> ask(tenant.id(), id, CampaignCommand.Start::new))),
+                                    path("pause", () -> postWithoutBody(() -> ask(tenant.id(), id, CampaignCommand.Pause::new))),
+                                    path("resume", () -> postWithoutBody(() -> ask(tenant.id(), id, CampaignCommand.Resume::new))),
                                     path(
                                         "cancel",
-                                        () -> post(() -> ask(tenant.id(), id, CampaignCommand.Cancel::new))))))));
+                                        () -> postWithoutBody(() -> ask(tenant.id(), id, CampaignCommand.Cancel::new))))))));
   }
 
   private Route create(TenantStore.Tenant tenant) {

@@ -33,6 +33,15 @@ abstract class JsonRoutes extends AllDirectives {
         });
   }
 
+  /**
+   * A POST that takes no body: whatever body a client sends (such as {@code {}}) is read and dropped
+   * within the size limit, so the connection stays usable.
+   */
+  protected Route postWithoutBody(java.util.function.Supplier<Route> inner) {
+    return post(
+        () -> withSizeLimit(settings.maxBodyBytes(), () -> entity(Unmarshaller.entityToString(), ignored -> inner.get())));
+  }
+
   /** The {@code limit} query parameter of a listing: the default page size when absent, 400 when out of range. */
   protected int pageSize(Optional<String> text) {
     if (text.isEmpty()) return settings.defaultPageSize();
