@@ -172,7 +172,7 @@ public final class SmtpConnection implements AutoCloseable {
               .orElseGet(() -> new SendResult(SmtpReplyClass.CONNECTION, Optional.empty(), describe(e), !beforeData));
       boolean dropped = droppedSession(result.replyClass(), result.reply());
       if (dropped) close();
-      return new Attempt(result, dropped && beforeData);
+      return new Attempt(result, dropped && beforeData && staleSession(result.reply()));
     }
   }
 
@@ -197,6 +197,20 @@ public final class SmtpConnection implements AutoCloseable {
       return new ProbeResult(SmtpReplyClass.CONNECTION, Optional.empty(), describe(e));
     }
   }
+
+  /**
+   * Whether a dropped session was merely stale (broken without a reply, or closed as idle: 421 with
+   * 4.4.x or a timeout), so trying once more on a new one is right. A throttling 421 (4.7.x, "try
+   * later") is an answer about us: another try would only add to the pressure.
+   */
+  private static boolean staleSession(Optional<SmtpReply> reply) {
+    return reply
+        .map(r -> r.enhanced().map(e -> e.startsWith("4.4.")).orElse(false) || IDLE.matcher(r.text()).find())
+        .orElse(true);
+  }
+
+  private static final java.util.regex.Pattern IDLE =
+      java.util.regex.Pattern.compile("(?i)time-?out|timed out|idle|inactivity");
 
   /** A session that broke without a reply, or that the server announced it is closing. */
   private static boolean droppedSession(SmtpReplyClass replyClass, Optional<SmtpReply> reply) {

@@ -167,7 +167,7 @@ class SmtpConnectionScriptedTest {
   }
 
   @Test
-  void a421OnEverySessionIsPolicyAfterOneFreshTry() throws Exception {
+  void aThrottling421IsPolicyWithoutAnotherTryOnAFreshSession() throws Exception {
     try (ScriptedSmtpServer server =
             ScriptedSmtpServer.start(
                 (c, n, m) ->
@@ -178,7 +178,8 @@ class SmtpConnectionScriptedTest {
       SendResult second = smtp.send(message(), BOUNCE, BOB);
 
       assertThat(second.replyClass()).isEqualTo(SmtpReplyClass.POLICY);
-      assertThat(server.connections()).isEqualTo(2);
+      // 4.7.0 "try again later" is about us: a second try at once would only add to the pressure.
+      assertThat(server.connections()).isEqualTo(1);
     }
   }
 
