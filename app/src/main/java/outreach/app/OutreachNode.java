@@ -22,6 +22,10 @@ import outreach.actors.campaign.TemplateRenderer;
 import outreach.actors.domain.DomainPolicy;
 import outreach.actors.domain.RecipientDomain;
 import outreach.actors.quota.Quota;
+import outreach.actors.sending.DnsRecordsPolicy;
+import outreach.actors.sending.SendingDomain;
+import outreach.persistence.sending.SendingDomainDirectory;
+import outreach.persistence.sending.SendingDomainProjection;
 import outreach.actors.quota.QuotaPolicy;
 import outreach.actors.smtp.JakartaSmtpGateway;
 import outreach.mail.message.UnsubscribeToken;
@@ -36,6 +40,8 @@ import outreach.http.AccountRoutes;
 import outreach.http.AuditRoutes;
 import outreach.http.CampaignRoutes;
 import outreach.http.DeliveryRoutes;
+import outreach.http.DomainRoutes;
+import outreach.http.RequestRateLimiter;
 import outreach.http.SuppressionRoutes;
 import outreach.http.UnsubscribeRoutes;
 import outreach.http.ApiRoutes;
@@ -108,13 +114,14 @@ final class OutreachNode {
     AccountViewProjection.init(system, db.database().dataSource());
     CampaignViewProjection.init(system, db.database().dataSource());
     DeliveryProjection.init(system, db.database().dataSource());
+    SendingDomainProjection.init(system, db.database().dataSource());
     CampaignDirectory campaigns = new CampaignDirectory(db.database().dataSource(), db.blockingExecutor());
     CampaignKeeper.init(system, campaigns, config.getDuration("outreach.campaign.keeper-interval"));
 
     ApiSettings api = ApiSettings.fromConfig(config);
     TenantStore tenants = new TenantStore(db.database().dataSource(), db.blockingExecutor(), clock);
     SuppressionStore suppressions = new SuppressionStore(db.database().dataSource(), db.blockingExecutor(), clock);
-    Authentication auth = new Authentication(secrets.adminToken(), tenants);
+    Authentication auth = new Authentication(secrets.adminToken(), tenants, RequestRateLimiter.fromSettings(api, clock));
     ApiRoutes routes =
         new ApiRoutes(
             new HealthRoutes(system),
@@ -124,6 +131,7 @@ final class OutreachNode {
             new CampaignRoutes(system, api, auth, recipients, campaigns),
             new DeliveryRoutes(api, auth, new DeliveryDirectory(db.database().dataSource(), db.blockingExecutor()), campaigns),
             new SuppressionRoutes(api, auth, suppressions),
+            new DomainRoutes(system, api, auth, new SendingDomainDirectory(db.database().dataSource(), db.blockingExecutor())),
             new AuditRoutes(api, auth, new JournalReader(system), replay(config)),
             new UnsubscribeRoutes(api, suppressions, linkKey));
 
@@ -151,6 +159,7 @@ final class OutreachNode {
         secrets.cipher(),
         new JakartaSmtpGateway(clock, config.getDuration("outreach.smtp.connect-timeout"), config.getDuration("outreach.smtp.read-timeout")));
     RecipientDomain.init(system, clock, DomainPolicy.fromConfig(config));
+    SendingDomain.init(system, clock, DnsRecordsPolicy.fromConfig(config));
     QuotaPolicy quotas;
     try {
       quotas = QuotaPolicy.fromConfig(config);
@@ -177,6 +186,7 @@ final class OutreachNode {
         switch (kind) {
           case ACCOUNT -> entities.account(events);
           case CAMPAIGN -> entities.campaign(events);
+          case SENDING_DOMAIN -> entities.sendingDomain(events);
         };
   }
 

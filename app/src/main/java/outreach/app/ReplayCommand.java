@@ -29,7 +29,7 @@ final class ReplayCommand implements Callable<Integer> {
 
   private static final long TIMEOUT_SECONDS = 60;
 
-  @Option(names = "--kind", required = true, description = "account or campaign")
+  @Option(names = "--kind", required = true, description = "account, campaign or sending-domain")
   String kind;
 
   @Option(names = "--id", required = true, description = "<tenant id>|<account or campaign id>")
@@ -41,7 +41,7 @@ final class ReplayCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     AuditKind auditKind =
-        AuditKind.fromWireName(kind).orElseThrow(() -> new StartupException("--kind must be account or campaign, got '" + kind + "'"));
+        AuditKind.fromWireName(kind).orElseThrow(() -> new StartupException("--kind must be account, campaign or sending-domain, got '" + kind + "'"));
     String tenant;
     String local;
     try {

@@ -3,6 +3,7 @@ package outreach.http;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.regex.Pattern;
 import outreach.mail.EmailAddresses;
 import outreach.mail.HeaderText;
@@ -28,6 +29,32 @@ final class AccountRequests {
       String pool,
       List<String> limits,
       WarmUpBody warmUp) {}
+
+  /** Body of {@code PATCH /v1/accounts/{id}}: the fields given replace the current ones. */
+  record UpdateAccount(
+      String host,
+      Integer port,
+      String security,
+      String username,
+      String password,
+      String fromAddress,
+      String fromName,
+      String pool,
+      List<String> limits,
+      WarmUpBody warmUp) {}
+
+  /** A validated change; the password is still clear text here and sealed by the caller. */
+  record ValidChange(
+      Optional<String> host,
+      Optional<Integer> port,
+      Optional<SecurityMode> security,
+      Optional<String> username,
+      Optional<String> password,
+      Optional<String> fromAddress,
+      Optional<String> fromName,
+      Optional<AccountPool> pool,
+      Optional<List<RateLimit>> limits,
+      Optional<WarmUp> warmUp) {}
 
   /** The warm-up part of an account body. */
   record WarmUpBody(Boolean enabled, Integer startPerDay, Integer stepPerDay) {}
@@ -65,42 +92,91 @@ final class AccountRequests {
       throw Problem.badRequest(
           "field 'id' must be 1-64 letters, digits, '.', '-' or '_', starting with a letter or digit");
     }
-    String host = required(body.host(), "host");
-    if (!HOST.matcher(host).matches()) throw Problem.badRequest("field 'host' is not a host name or IP address");
+    String host = host(body.host());
+    SecurityMode security = body.security() == null ? SecurityMode.STARTTLS : security(body.security());
+    int port = port(body.port() == null ? defaultPort(security) : body.port());
+    String username = username(body.username());
+    String password = password(body.password());
+    String fromAddress = fromAddress(body.fromAddress());
+    String fromName = fromName(body.fromName());
+    AccountPool pool = body.pool() == null ? AccountPool.PRIMARY : pool(body.pool());
+    return new ValidAccount(
+        id, host, port, security, username, password, fromAddress, fromName, pool, limits(body.limits()),
+        warmUp(body.warmUp()));
+  }
 
-    SecurityMode security;
+  /**
+   * Checks the fields of a change with the rules of {@link #validate}; fields left out stay as they
+   * are (the port too, when only the security mode changes).
+   */
+  static ValidChange validate(UpdateAccount body) {
+    return new ValidChange(
+        Optional.ofNullable(body.host()).map(AccountRequests::host),
+        Optional.ofNullable(body.port()).map(AccountRequests::port),
+        Optional.ofNullable(body.security()).map(AccountRequests::security),
+        Optional.ofNullable(body.username()).map(AccountRequests::username),
+        Optional.ofNullable(body.password()).map(AccountRequests::password),
+        Optional.ofNullable(body.fromAddress()).map(AccountRequests::fromAddress),
+        Optional.ofNullable(body.fromName()).map(AccountRequests::fromName),
+        Optional.ofNullable(body.pool()).map(AccountRequests::pool),
+        Optional.ofNullable(body.limits()).map(AccountRequests::limits),
+        Optional.ofNullable(body.warmUp()).map(AccountRequests::warmUp));
+  }
+
+  private static String host(String value) {
+    String host = required(value, "host");
+    if (!HOST.matcher(host).matches()) throw Problem.badRequest("field 'host' is not a host name or IP address");
+    return host.toLowerCase(Locale.ROOT);
+  }
+
+  private static SecurityMode security(String value) {
     try {
-      security = body.security() == null ? SecurityMode.STARTTLS : SecurityMode.fromWireName(body.security());
+      return SecurityMode.fromWireName(value);
     } catch (IllegalArgumentException e) {
       throw Problem.badRequest("field 'security': " + e.getMessage());
     }
-    int port = body.port() == null ? defaultPort(security) : body.port();
-    if (port < 1 || port > 65_535) throw Problem.badRequest("field 'port' must be between 1 and 65535, got " + port);
+  }
 
-    String username = required(body.username(), "username");
+  private static int port(int port) {
+    if (port < 1 || port > 65_535) throw Problem.badRequest("field 'port' must be between 1 and 65535, got " + port);
+    return port;
+  }
+
+  private static String username(String value) {
+    String username = required(value, "username");
     headerSafe(username, "username", MAX_USERNAME);
-    String password = body.password();
+    return username;
+  }
+
+  private static String password(String password) {
     if (password == null || password.isEmpty()) throw Problem.badRequest("field 'password' is required");
     if (password.length() > MAX_PASSWORD) {
       throw Problem.badRequest("field 'password' is longer than " + MAX_PASSWORD + " characters");
     }
-    String fromAddress = required(body.fromAddress(), "fromAddress");
+    return password;
+  }
+
+  private static String fromAddress(String value) {
+    String fromAddress = required(value, "fromAddress");
     EmailAddresses.problem(fromAddress)
         .ifPresent(p -> {
           throw Problem.badRequest("field 'fromAddress': " + p);
         });
-    String fromName = body.fromName() == null ? "" : body.fromName().strip();
-    headerSafe(fromName, "fromName", MAX_FROM_NAME);
+    return fromAddress;
+  }
 
-    AccountPool pool;
+  private static String fromName(String value) {
+    String fromName = value == null ? "" : value.strip();
+    headerSafe(fromName, "fromName", MAX_FROM_NAME);
+    return fromName;
+  }
+
+  private static AccountPool pool(String value) {
     try {
-      pool = body.pool() == null ? AccountPool.PRIMARY : AccountPool.fromWireName(body.pool());
+      return AccountPool.fromWireName(value);
     } catch (IllegalArgumentException e) {
       throw Problem.badRequest("field 'pool': " + e.getMessage());
     }
-    return new ValidAccount(
-        id, host.toLowerCase(Locale.ROOT), port, security, username, password, fromAddress, fromName, pool,
-        limits(body.limits()), warmUp(body.warmUp()));
   }
 
   private static List<RateLimit> limits(List<String> limits) {

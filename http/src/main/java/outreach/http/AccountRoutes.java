@@ -23,6 +23,7 @@ import outreach.protocol.account.AccountCommand;
 import outreach.protocol.account.AccountPool;
 import outreach.protocol.account.AccountReply;
 import outreach.protocol.account.AccountSettings;
+import outreach.protocol.account.AccountSettingsChange;
 import outreach.protocol.account.AccountStatus;
 import outreach.protocol.account.AccountView;
 import outreach.protocol.account.SealedSecret;
@@ -90,6 +91,9 @@ public final class AccountRoutes extends JsonRoutes {
   /** Body of {@code POST /v1/accounts/{id}/pause}; without {@code until} the pause lasts until resumed. */
   public record PauseAccount(Instant until, String reason) {}
 
+  /** Body of {@code POST /v1/accounts/{id}/disable}; the account sends nothing until resumed or its settings change. */
+  public record DisableAccount(String reason) {}
+
   private static final SecureRandom RANDOM = new SecureRandom();
   private static final int MAX_REASON = 500;
 
@@ -123,7 +127,13 @@ public final class AccountRoutes extends JsonRoutes {
                             PathMatchers.segment(),
                             id ->
                                 concat(
-                                    pathEnd(() -> get(() -> ask(tenant.id(), id, AccountCommand.Get::new))),
+                                    pathEnd(
+                                        () ->
+                                            concat(
+                                                get(() -> ask(tenant.id(), id, AccountCommand.Get::new)),
+                                                patch(() -> update(tenant.id(), id)),
+                                                delete(() -> delete(tenant.id(), id)))),
+                                    path("disable", () -> post(() -> disable(tenant.id(), id))),
                                     path("pause", () -> post(() -> pause(tenant.id(), id))),
                                     path(
                                         "resume",
@@ -160,6 +170,47 @@ public final class AccountRoutes extends JsonRoutes {
                 }
                 throw Problem.conflict("account '" + account.id() + "' already exists");
               });
+        });
+  }
+
+  private Route update(String tenant, String id) {
+    return jsonBody(
+        AccountRequests.UpdateAccount.class,
+        body -> {
+          AccountRequests.ValidChange change = AccountRequests.validate(body);
+          if (!EntityIds.isValidLocalId(id)) throw Problem.notFound("no account '" + id + "'");
+          String entityId = EntityIds.of(tenant, id);
+          // Sealed exactly as on create: the associated data binds the secret to this account.
+          Optional<SealedSecret> password =
+              change
+                  .password()
+                  .map(p -> cipher.seal(p, entityId))
+                  .map(sealed -> new SealedSecret(sealed.keyId(), sealed.sealed()));
+          AccountSettingsChange settings =
+              new AccountSettingsChange(
+                  change.host(), change.port(), change.security(), change.username(), password, change.fromAddress(),
+                  change.fromName(), change.pool(), change.limits(), change.warmUp());
+          return ask(tenant, id, r -> new AccountCommand.UpdateSettings(settings, r));
+        });
+  }
+
+  private Route disable(String tenant, String id) {
+    return jsonBody(
+        DisableAccount.class,
+        body -> {
+          String reason = body.reason() == null || body.reason().isBlank() ? "disabled by the tenant" : body.reason().strip();
+          if (reason.length() > MAX_REASON) throw Problem.badRequest("field 'reason' is longer than " + MAX_REASON + " characters");
+          return ask(tenant, id, r -> new AccountCommand.Disable(reason, r));
+        });
+  }
+
+  private Route delete(String tenant, String id) {
+    if (!EntityIds.isValidLocalId(id)) throw Problem.notFound("no account '" + id + "'");
+    return onSuccess(
+        entity(EntityIds.of(tenant, id)).ask(AccountCommand.Delete::new, settings().askTimeout()),
+        r -> {
+          if (r instanceof AccountReply.Deleted) return complete(StatusCodes.NO_CONTENT);
+          throw Problem.notFound("no account '" + id + "'");
         });
   }
 

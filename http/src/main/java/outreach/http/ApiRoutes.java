@@ -19,6 +19,7 @@ public final class ApiRoutes extends AllDirectives {
   private final CampaignRoutes campaigns;
   private final DeliveryRoutes deliveries;
   private final SuppressionRoutes suppressions;
+  private final DomainRoutes domains;
   private final AuditRoutes audit;
   private final UnsubscribeRoutes unsubscribe;
   private final byte[] openApi;
@@ -31,6 +32,7 @@ public final class ApiRoutes extends AllDirectives {
       CampaignRoutes campaigns,
       DeliveryRoutes deliveries,
       SuppressionRoutes suppressions,
+      DomainRoutes domains,
       AuditRoutes audit,
       UnsubscribeRoutes unsubscribe) {
     this.health = health;
@@ -39,6 +41,7 @@ public final class ApiRoutes extends AllDirectives {
     this.campaigns = campaigns;
     this.deliveries = deliveries;
     this.suppressions = suppressions;
+    this.domains = domains;
     this.audit = audit;
     this.unsubscribe = unsubscribe;
     this.openApi = openApiDocument();
@@ -75,6 +78,7 @@ public final class ApiRoutes extends AllDirectives {
                                     deliveries.route(),
                                     campaigns.route(),
                                     suppressions.route(),
+                                    domains.route(),
                                     audit.route()))))));
   }
 

@@ -58,7 +58,7 @@ public final class AuditRoutes extends JsonRoutes {
                         (kindName, id) -> {
                           AuditKind kind =
                               AuditKind.fromWireName(kindName)
-                                  .orElseThrow(() -> Problem.notFound("no audit trail of kind '" + kindName + "'; use account or campaign"));
+                                  .orElseThrow(() -> Problem.notFound("no audit trail of kind '" + kindName + "'; use account, campaign or sending-domain"));
                           if (!EntityIds.isValidLocalId(id)) throw Problem.notFound("no " + kind.wireName() + " '" + id + "'");
                           String pid = kind.persistenceId(tenant.id(), id);
                           return concat(

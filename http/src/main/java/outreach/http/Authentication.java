@@ -10,20 +10,33 @@ import java.util.function.Function;
 import java.util.function.Supplier;
 import outreach.persistence.TenantStore;
 
-/** Bearer authentication: the admin token for tenant administration, a tenant's API key for everything else. */
+/**
+ * Bearer authentication: the admin token for tenant administration, a tenant's API key for everything
+ * else; an authenticated caller over its request rate gets 429. The limit is taken here, once the
+ * caller is known, so that it keys by tenant and never touches the public routes (health, unsubscribe).
+ */
 public final class Authentication extends AllDirectives {
 
   private static final String BEARER = "Bearer ";
+  private static final String ADMIN_CALLER = "admin";
+  private static final String TENANT_CALLER = "tenant:";
 
   private final byte[] adminTokenHash;
   private final TenantStore tenants;
+  private final RequestRateLimiter limiter;
 
+  /** Without a request rate limit. */
   public Authentication(String adminToken, TenantStore tenants) {
+    this(adminToken, tenants, RequestRateLimiter.unlimited());
+  }
+
+  public Authentication(String adminToken, TenantStore tenants, RequestRateLimiter limiter) {
     if (adminToken == null || adminToken.length() < 16) {
       throw new IllegalArgumentException("the admin token must be at least 16 characters");
     }
     this.adminTokenHash = sha256(adminToken);
     this.tenants = tenants;
+    this.limiter = limiter;
   }
 
   /** Runs {@code inner} only for the admin token. */
@@ -33,6 +46,7 @@ public final class Authentication extends AllDirectives {
           if (!MessageDigest.isEqual(sha256(token), adminTokenHash)) {
             throw Problem.unauthorized("the bearer token is not the admin token");
           }
+          limit(ADMIN_CALLER);
           return inner.get();
         });
   }
@@ -45,8 +59,15 @@ public final class Authentication extends AllDirectives {
                 tenants.authenticate(token),
                 tenant -> {
                   if (tenant.isEmpty()) throw Problem.unauthorized("the API key is not valid or has been revoked");
+                  limit(TENANT_CALLER + tenant.get().id());
                   return inner.apply(tenant.get());
                 }));
+  }
+
+  private void limit(String caller) {
+    limiter.acquire(caller).ifPresent(wait -> {
+      throw Problem.rateLimited(wait);
+    });
   }
 
   private Route bearer(Function<String, Route> inner) {

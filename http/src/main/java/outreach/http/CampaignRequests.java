@@ -38,6 +38,9 @@ final class CampaignRequests {
       DelayBody delay,
       List<String> variables) {}
 
+  /** Body of {@code POST /v1/campaigns/{id}/clone}: the new campaign's id (generated when absent) and name (the original's when absent). */
+  record CloneCampaign(String id, String name) {}
+
   /** The footer every message carries: the sender's physical postal address (CAN-SPAM). */
   record FooterBody(String address) {}
 
@@ -78,11 +81,7 @@ final class CampaignRequests {
       throw Problem.badRequest(
           "field 'id' must be 1-64 letters, digits, '.', '-' or '_', starting with a letter or digit");
     }
-    String name = required(body.name(), "name");
-    HeaderText.problem(name, MAX_NAME)
-        .ifPresent(p -> {
-          throw Problem.badRequest("field 'name' " + p);
-        });
+    String name = name(body.name());
     String subject = required(body.subject(), "subject");
     HeaderText.problem(subject, MessageTemplate.MAX_SUBJECT_LENGTH)
         .ifPresent(p -> {
@@ -105,6 +104,34 @@ final class CampaignRequests {
             footerAddress(body.footer()),
             schedule(body.schedule(), tenantTimeZone),
             delay(body.delay())));
+  }
+
+  /**
+   * Checks the body of {@code PATCH /v1/campaigns/{id}}: the whole definition, with the rules and
+   * defaults of create; an {@code id} in the body must be the campaign's own.
+   */
+  static CampaignSpec validateUpdate(CreateCampaign body, String id, String tenantTimeZone) {
+    if (body.id() != null && !body.id().equals(id)) throw Problem.badRequest("field 'id' cannot be changed");
+    return validate(body, id, tenantTimeZone).spec();
+  }
+
+  /** Checks a clone request: the new id, or the generated one, and the name if one is given. */
+  static String cloneId(CloneCampaign body, String generatedId) {
+    String id = body.id() == null ? generatedId : body.id();
+    if (!EntityIds.isValidLocalId(id)) {
+      throw Problem.badRequest(
+          "field 'id' must be 1-64 letters, digits, '.', '-' or '_', starting with a letter or digit");
+    }
+    return id;
+  }
+
+  static String name(String value) {
+    String name = required(value, "name");
+    HeaderText.problem(name, MAX_NAME)
+        .ifPresent(p -> {
+          throw Problem.badRequest("field 'name' " + p);
+        });
+    return name;
   }
 
   /** Compiles the template and checks that every placeholder can have a value. */

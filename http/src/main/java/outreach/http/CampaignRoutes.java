@@ -124,7 +124,8 @@ public final class CampaignRoutes extends JsonRoutes {
   public record CampaignPage(List<CampaignSummary> items, Optional<String> nextCursor) {}
 
   /** The answer to a recipient upload. */
-  public record UploadReport(int accepted, List<RejectedRow> rejected, int rejectedTotal, int duplicates, int suppressed) {
+  public record UploadReport(
+      int accepted, List<RejectedRow> rejected, int rejectedTotal, int duplicates, int suppressed, int roleAddresses) {
 
     static UploadReport of(ImportReport r) {
       return new UploadReport(
@@ -132,7 +133,8 @@ public final class CampaignRoutes extends JsonRoutes {
           r.rejected().stream().map(x -> new RejectedRow(x.line(), x.email(), x.reason())).toList(),
           r.rejectedTotal(),
           r.duplicates(),
-          r.suppressed());
+          r.suppressed(),
+          r.roleAddresses());
     }
   }
 
@@ -172,7 +174,13 @@ public final class CampaignRoutes extends JsonRoutes {
                             PathMatchers.segment(),
                             id ->
                                 concat(
-                                    pathEnd(() -> get(() -> ask(tenant.id(), id, CampaignCommand.Get::new))),
+                                    pathEnd(
+                                        () ->
+                                            concat(
+                                                get(() -> ask(tenant.id(), id, CampaignCommand.Get::new)),
+                                                patch(() -> update(tenant, id)),
+                                                delete(() -> delete(tenant.id(), id)))),
+                                    path("clone", () -> post(() -> cloneCampaign(tenant.id(), id))),
                                     path("recipients", () -> post(() -> upload(tenant.id(), id))),
                                     path("start", () -> postWithoutBody(() -> ask(tenant.id(), id, CampaignCommand.Start::new))),
                                     path("pause", () -> postWithoutBody(() -> ask(tenant.id(), id, CampaignCommand.Pause::new))),
@@ -197,6 +205,56 @@ public final class CampaignRoutes extends JsonRoutes {
                 }
                 if (r instanceof CampaignReply.NotAllowed notAllowed) throw Problem.conflict(notAllowed.detail());
                 throw Problem.conflict("campaign '" + campaign.id() + "' already exists");
+              });
+        });
+  }
+
+  private Route update(TenantStore.Tenant tenant, String id) {
+    return jsonBody(
+        CampaignRequests.CreateCampaign.class,
+        body -> {
+          CampaignSpec spec = CampaignRequests.validateUpdate(body, id, tenant.timeZone());
+          return ask(tenant.id(), id, r -> new CampaignCommand.UpdateSpec(spec, r));
+        });
+  }
+
+  private Route delete(String tenant, String id) {
+    if (!EntityIds.isValidLocalId(id)) throw notFound(id);
+    return onSuccess(
+        entity(tenant, id).ask(CampaignCommand.Delete::new, settings.askTimeout()),
+        r -> {
+          if (r instanceof CampaignReply.Deleted) return complete(StatusCodes.NO_CONTENT);
+          found(id, r);
+          throw notFound(id);
+        });
+  }
+
+  /** A new draft with the original's definition and no recipients; the original may be in any status. */
+  private Route cloneCampaign(String tenant, String id) {
+    return jsonBody(
+        CampaignRequests.CloneCampaign.class,
+        body -> {
+          String newId = CampaignRequests.cloneId(body, newCampaignId());
+          Optional<String> name = Optional.ofNullable(body.name()).map(CampaignRequests::name);
+          if (!EntityIds.isValidLocalId(id)) throw notFound(id);
+          CompletionStage<CampaignReply> reply =
+              entity(tenant, id)
+                  .<CampaignReply>ask(CampaignCommand.Get::new, settings.askTimeout())
+                  .thenCompose(
+                      original -> {
+                        CampaignSpec spec = found(id, original).spec();
+                        CampaignSpec copy =
+                            new CampaignSpec(
+                                name.orElse(spec.name()), spec.subject(), spec.text(), spec.html(), spec.accounts(),
+                                spec.footerAddress(), spec.schedule(), spec.delay());
+                        return entity(tenant, newId)
+                            .ask((ActorRef<CampaignReply> r) -> new CampaignCommand.Create(copy, r), settings.askTimeout());
+                      });
+          return onSuccess(
+              reply,
+              r -> {
+                if (r instanceof CampaignReply.AlreadyExists) throw Problem.conflict("campaign '" + newId + "' already exists");
+                return created("/v1/campaigns/" + newId, CampaignBody.of(found(newId, r)));
               });
         });
   }
@@ -264,7 +322,12 @@ public final class CampaignRoutes extends JsonRoutes {
   }
 
   private ImportLimits limits() {
-    return new ImportLimits(settings.maxCsvRows(), settings.maxCsvBytes(), settings.csvRejectionsReported());
+    return new ImportLimits(
+        settings.maxCsvRows(),
+        settings.maxCsvBytes(),
+        settings.csvRejectionsReported(),
+        java.util.Set.copyOf(settings.roleLocalParts()),
+        settings.rejectRoleAddresses());
   }
 
   /** Bad files and files over a limit are the client's to fix; anything else stays a failure. */

@@ -15,12 +15,18 @@ public final class Problem extends RuntimeException {
   private final transient StatusCode status;
   private final String type;
   private final String title;
+  private final long retryAfterSeconds;
 
   private Problem(StatusCode status, String slug, String title, String detail) {
+    this(status, slug, title, detail, 0);
+  }
+
+  private Problem(StatusCode status, String slug, String title, String detail, long retryAfterSeconds) {
     super(detail, null, false, false);
     this.status = status;
     this.type = TYPE_PREFIX + slug;
     this.title = title;
+    this.retryAfterSeconds = retryAfterSeconds;
   }
 
   public static Problem badRequest(String detail) {
@@ -56,6 +62,17 @@ public final class Problem extends RuntimeException {
     return new Problem(StatusCodes.PAYLOAD_TOO_LARGE, "payload-too-large", "The body is too large", detail);
   }
 
+  /** 429; Retry-After is {@code retryAfter} rounded up to whole seconds, at least one. */
+  public static Problem rateLimited(java.time.Duration retryAfter) {
+    long seconds = Math.max(1, (retryAfter.toMillis() + 999) / 1000);
+    return new Problem(
+        StatusCodes.TOO_MANY_REQUESTS,
+        "rate-limited",
+        "Too many requests",
+        "the request rate limit is exceeded; retry after " + seconds + " s",
+        seconds);
+  }
+
   public static Problem unavailable(String detail) {
     return new Problem(StatusCodes.SERVICE_UNAVAILABLE, "unavailable", "Temporarily unavailable", detail);
   }
@@ -70,6 +87,11 @@ public final class Problem extends RuntimeException {
 
   public StatusCode status() {
     return status;
+  }
+
+  /** Seconds the client should wait before retrying, for the Retry-After header; 0 for none. */
+  public long retryAfterSeconds() {
+    return retryAfterSeconds;
   }
 
   /** The JSON body. */

@@ -3,6 +3,7 @@ package outreach.http;
 import akka.http.javadsl.model.HttpResponse;
 import akka.http.javadsl.model.StatusCodes;
 import akka.http.javadsl.model.headers.HttpChallenge;
+import akka.http.javadsl.model.headers.RawHeader;
 import akka.http.javadsl.model.headers.WWWAuthenticate;
 import akka.http.javadsl.server.ExceptionHandler;
 import akka.http.javadsl.server.MalformedQueryParamRejection;
@@ -29,6 +30,9 @@ public final class Problems {
     HttpResponse response = HttpResponse.create().withStatus(problem.status()).withEntity(Json.problemEntity(problem));
     if (problem.status().equals(StatusCodes.UNAUTHORIZED)) {
       response = response.addHeader(WWWAuthenticate.create(HttpChallenge.createOAuth2("outreach")));
+    }
+    if (problem.retryAfterSeconds() > 0) {
+      response = response.addHeader(RawHeader.create("Retry-After", Long.toString(problem.retryAfterSeconds())));
     }
     return response;
   }

@@ -1,5 +1,7 @@
 package outreach.http;
 
+import outreach.persistence.sending.SendingDomainDirectory;
+
 import outreach.persistence.audit.JournalReader;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -48,7 +50,7 @@ final class ApiFixture implements AutoCloseable {
   private final HttpClient http;
   private final String base;
 
-  private ApiFixture(String name, String adminToken, ApiSettings settings) throws Exception {
+  private ApiFixture(String name, String adminToken, ApiSettings settings, Clock limiterClock) throws Exception {
     this.adminToken = adminToken;
     postgres = EmbeddedDatabase.startTemporary();
     Database.migrate(postgres.settings(4));
@@ -70,7 +72,7 @@ final class ApiFixture implements AutoCloseable {
     Cluster.get(system).manager().tell(Join.create(Cluster.get(system).selfMember().address()));
     tenants = new TenantStore(database.dataSource(), executor, clock);
     suppressions = new SuppressionStore(database.dataSource(), executor, clock);
-    Authentication auth = new Authentication(adminToken, tenants);
+    Authentication auth = new Authentication(adminToken, tenants, RequestRateLimiter.fromSettings(settings, limiterClock));
     ApiRoutes routes =
         new ApiRoutes(
             new HealthRoutes(system),
@@ -93,6 +95,7 @@ final class ApiFixture implements AutoCloseable {
                 new DeliveryDirectory(database.dataSource(), executor),
                 new CampaignDirectory(database.dataSource(), executor)),
             new SuppressionRoutes(settings, auth, suppressions),
+            new DomainRoutes(system, settings, auth, new SendingDomainDirectory(database.dataSource(), executor)),
             new AuditRoutes(settings, auth, new JournalReader(system), (kind, events) -> { throw new AssertionError("no audit here"); }),
             new UnsubscribeRoutes(settings, suppressions, new byte[32]));
     ServerBinding binding =
@@ -103,12 +106,22 @@ final class ApiFixture implements AutoCloseable {
 
   /** Pages of 20 by default and at most {@code maxPageSize}, uploads of at most {@code maxCsvBytes} and {@code maxCsvRows}, two rejections reported. */
   static ApiFixture start(String name, int maxPageSize, long maxCsvBytes, int maxCsvRows) throws Exception {
-    return new ApiFixture(
-        name,
-        "admin-token-for-" + name,
-        new ApiSettings(
-            "127.0.0.1", 0, Duration.ofSeconds(5), 64 * 1024, 20, maxPageSize, maxCsvBytes, maxCsvRows, 2,
-            Duration.ofSeconds(5), Duration.ofSeconds(60)));
+    return new ApiFixture(name, "admin-token-for-" + name, settings(maxPageSize, maxCsvBytes, maxCsvRows, 0, 0), Clock.systemUTC());
+  }
+
+  /** Like {@link #start} with default bounds, each caller allowed {@code perSecond} requests a second and {@code burst} at once by {@code clock}. */
+  static ApiFixture rateLimited(String name, double perSecond, int burst, Clock clock) throws Exception {
+    return new ApiFixture(name, "admin-token-for-" + name, settings(500, 64 * 1024, 1_000, perSecond, burst), clock);
+  }
+
+  private static ApiSettings settings(int maxPageSize, long maxCsvBytes, int maxCsvRows, double perSecond, int burst) {
+    return new ApiSettings(
+        "127.0.0.1", 0, Duration.ofSeconds(5), 64 * 1024, 20, maxPageSize, maxCsvBytes, maxCsvRows, 2,
+        Duration.ofSeconds(5), Duration.ofSeconds(60), perSecond, burst, List.of(), false);
+  }
+
+  ActorSystem<Void> system() {
+    return kit.system();
   }
 
   /** A new tenant's id and first API key. */

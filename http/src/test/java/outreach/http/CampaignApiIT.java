@@ -1,5 +1,7 @@
 package outreach.http;
 
+import outreach.persistence.sending.SendingDomainDirectory;
+
 import outreach.persistence.audit.JournalReader;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -70,6 +72,7 @@ class CampaignApiIT {
   private static final byte[] TOKEN_KEY = new byte[32];
   private static final int MAX_CSV_BYTES = 64 * 1024;
   private static final int MAX_CSV_ROWS = 1_000;
+  private static final List<String> ROLE_LOCAL_PARTS = List.of("postmaster", "info", "no-reply");
 
   private static EmbeddedDatabase postgres;
   private static Database database;
@@ -119,7 +122,7 @@ class CampaignApiIT {
     ApiSettings settings =
         new ApiSettings(
             "127.0.0.1", 0, Duration.ofSeconds(5), 1024 * 1024, 50, 500, MAX_CSV_BYTES, MAX_CSV_ROWS, 2,
-            Duration.ofSeconds(5), Duration.ofSeconds(60));
+            Duration.ofSeconds(5), Duration.ofSeconds(60), 0, 0, ROLE_LOCAL_PARTS, true);
     Authentication auth = new Authentication(ADMIN, tenants);
     ApiRoutes routes =
         new ApiRoutes(
@@ -138,6 +141,7 @@ class CampaignApiIT {
                 new DeliveryDirectory(database.dataSource(), executor),
                 new CampaignDirectory(database.dataSource(), executor)),
             new SuppressionRoutes(settings, auth, suppressions),
+            new DomainRoutes(system, settings, auth, new SendingDomainDirectory(database.dataSource(), executor)),
             new AuditRoutes(settings, auth, new JournalReader(system), (kind, events) -> { throw new AssertionError("no audit here"); }),
             new UnsubscribeRoutes(settings, suppressions, TOKEN_KEY));
     binding =
@@ -249,6 +253,23 @@ class CampaignApiIT {
     assertThat(JSON.readTree(again.body()).get("accepted").asInt()).isEqualTo(1);
     assertThat(total("upload")).isEqualTo(3);
     assertThat(recipients.lastSeq(tenantA, "upload").toCompletableFuture().join()).isEqualTo(3);
+  }
+
+  @Test
+  void roleAddressesAreRejectedWithTheirReasonAndCounted() throws Exception {
+    create("roles");
+
+    HttpResponse<String> r =
+        send("POST", "/v1/campaigns/roles/recipients", keyA, "text/csv", "email\nann@example.com\nINFO@example.com\n");
+
+    assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+    JsonNode report = JSON.readTree(r.body());
+    assertThat(report.get("accepted").asInt()).isEqualTo(1);
+    assertThat(report.get("roleAddresses").asInt()).isEqualTo(1);
+    assertThat(report.get("rejectedTotal").asInt()).isEqualTo(1);
+    assertThat(report.get("rejected").get(0).get("line").asInt()).isEqualTo(3);
+    assertThat(report.get("rejected").get(0).get("reason").asText()).isEqualTo("role address");
+    assertThat(total("roles")).isEqualTo(1);
   }
 
   @Test

@@ -1,5 +1,7 @@
 package outreach.http;
 
+import outreach.persistence.sending.SendingDomainDirectory;
+
 import outreach.persistence.audit.JournalReader;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -89,7 +91,7 @@ class DeliveryApiIT {
     ApiSettings settings =
         new ApiSettings(
             "127.0.0.1", 0, Duration.ofSeconds(5), 64 * 1024, 50, 500, 64 * 1024, 1_000, 2, Duration.ofSeconds(5),
-            Duration.ofSeconds(60));
+            Duration.ofSeconds(60), 0, 0, List.of(), false);
     Authentication auth = new Authentication(ADMIN, tenants);
     SuppressionStore suppressions = new SuppressionStore(database.dataSource(), executor, clock);
     CampaignDirectory campaigns = new CampaignDirectory(database.dataSource(), executor);
@@ -106,6 +108,7 @@ class DeliveryApiIT {
             new CampaignRoutes(system, settings, auth, new RecipientStore(database.dataSource(), executor, clock), campaigns),
             new DeliveryRoutes(settings, auth, new DeliveryDirectory(database.dataSource(), executor), campaigns),
             new SuppressionRoutes(settings, auth, suppressions),
+            new DomainRoutes(system, settings, auth, new SendingDomainDirectory(database.dataSource(), executor)),
             new AuditRoutes(settings, auth, new JournalReader(system), (kind, events) -> { throw new AssertionError("no audit here"); }),
             new UnsubscribeRoutes(settings, suppressions, new byte[32]));
     ServerBinding binding =

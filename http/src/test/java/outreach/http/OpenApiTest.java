@@ -36,6 +36,16 @@ class OpenApiTest {
     "/v1/accounts, get",
     "/v1/accounts/{id}, get",
     "/v1/accounts/{id}/pause, post",
+    "/v1/accounts/{id}, patch",
+    "/v1/accounts/{id}, delete",
+    "/v1/accounts/{id}/disable, post",
+    "/v1/campaigns/{id}, patch",
+    "/v1/campaigns/{id}, delete",
+    "/v1/campaigns/{id}/clone, post",
+    "/v1/domains, post",
+    "/v1/domains, get",
+    "/v1/domains/{domain}, get",
+    "/v1/domains/{domain}, delete",
     "/v1/audit/{kind}/{id}/events, get",
     "/v1/audit/{kind}/{id}/state, get",
     "/v1/accounts/{id}/resume, post",
@@ -68,6 +78,9 @@ class OpenApiTest {
   @ParameterizedTest
   @CsvSource({
     "outreach.http.CampaignRequests$CreateCampaign, CreateCampaign",
+    "outreach.http.CampaignRequests$CloneCampaign, CloneCampaign",
+    "outreach.http.AccountRequests$UpdateAccount, UpdateAccount",
+    "outreach.http.AccountRoutes$DisableAccount, DisableAccount",
     "outreach.http.CampaignRequests$ScheduleBody, Schedule",
     "outreach.http.CampaignRequests$DelayBody, Delay",
     "outreach.http.CampaignRoutes$CampaignBody, Campaign",
@@ -86,6 +99,11 @@ class OpenApiTest {
     "outreach.http.AccountRoutes$AccountBody, Account",
     "outreach.http.AccountRoutes$AccountSummary, AccountSummary",
     "outreach.http.AccountRoutes$PauseAccount, PauseAccount",
+    "outreach.http.DomainRoutes$RegisterDomain, RegisterDomain",
+    "outreach.http.DomainRoutes$DomainBody, SendingDomain",
+    "outreach.http.DomainRoutes$DomainSummary, DomainSummary",
+    "outreach.http.DomainRoutes$DomainPage, DomainPage",
+    "outreach.protocol.sending.DnsRecord, DnsRecord",
     "outreach.http.AuditRoutes$AuditEvent, AuditEvent",
     "outreach.http.AuditRoutes$AuditEventPage, AuditEventPage",
     "outreach.http.AuditRoutes$AuditState, AuditState",
@@ -147,6 +165,22 @@ class OpenApiTest {
               }
             }));
     assertThat(DOC.path("security").toString()).contains("apiKey");
+  }
+
+  @Test
+  void everyAuthenticatedOperationDocumentsTheRateLimit() {
+    DOC.path("paths").fields().forEachRemaining(
+        path -> path.getValue().fields().forEachRemaining(
+            op -> {
+              if (op.getKey().equals("parameters")) return;
+              JsonNode responses = op.getValue().path("responses");
+              if (responses.has("401")) {
+                assertThat(responses.path("429").path("$ref").asText())
+                    .as(op.getKey() + " " + path.getKey())
+                    .isEqualTo("#/components/responses/TooManyRequests");
+              }
+            }));
+    assertThat(DOC.path("components").path("responses").path("TooManyRequests").path("headers").has("Retry-After")).isTrue();
   }
 
   @Test

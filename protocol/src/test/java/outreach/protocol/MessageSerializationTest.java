@@ -41,6 +41,12 @@ import outreach.protocol.limit.PermitLog;
 import outreach.protocol.quota.QuotaCommand;
 import outreach.protocol.quota.QuotaEvent;
 import outreach.protocol.quota.QuotaState;
+import outreach.protocol.sending.DnsRecord;
+import outreach.protocol.sending.SendingDomainCommand;
+import outreach.protocol.sending.SendingDomainEvent;
+import outreach.protocol.sending.SendingDomainReply;
+import outreach.protocol.sending.SendingDomainState;
+import outreach.protocol.sending.SendingDomainView;
 import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
@@ -52,6 +58,7 @@ import outreach.protocol.account.AccountEvent;
 import outreach.protocol.account.AccountPool;
 import outreach.protocol.account.AccountReply;
 import outreach.protocol.account.AccountSettings;
+import outreach.protocol.account.AccountSettingsChange;
 import outreach.protocol.account.AccountState;
 import outreach.protocol.account.AccountStatus;
 import outreach.protocol.account.SealedSecret;
@@ -69,6 +76,7 @@ class MessageSerializationTest {
   private static TestProbe<DomainView> domainViews;
   private static TestProbe<QuotaCommand.QuotaReply> quotaReplies;
   private static TestProbe<CampaignReply> campaignReplies;
+  private static TestProbe<SendingDomainReply> sendingReplies;
 
   @BeforeAll
   static void start() {
@@ -80,6 +88,7 @@ class MessageSerializationTest {
     domainViews = testKit.createTestProbe(DomainView.class);
     quotaReplies = testKit.createTestProbe(QuotaCommand.QuotaReply.class);
     campaignReplies = testKit.createTestProbe(CampaignReply.class);
+    sendingReplies = testKit.createTestProbe(SendingDomainReply.class);
   }
 
   @AfterAll
@@ -99,6 +108,16 @@ class MessageSerializationTest {
         AccountPool.RESERVE,
         List.of(RateLimit.parse("10/1m"), RateLimit.parse("500/1d")),
         new WarmUp(true, 50, 50));
+  }
+
+  static SendingDomainView sendingView() {
+    return new SendingDomainView(
+        "t_1",
+        "mail.example.com",
+        List.of(
+            new DnsRecord("spf", "TXT", "mail.example.com", Optional.of("v=spf1 include:_spf.o.example ~all")),
+            new DnsRecord("dkim", "TXT", "outreach1._domainkey.mail.example.com", Optional.empty())),
+        Instant.parse("2026-01-02T03:04:05Z"));
   }
 
   static Stream<Object> messages() {
@@ -141,6 +160,18 @@ class MessageSerializationTest {
         new AccountCommand.QuerySend("<m1@x>", statuses.getRef()),
         new AccountCommand.Pause(Optional.of(at), "maintenance", replies.getRef()),
         new AccountCommand.Resume(replies.getRef()),
+        new AccountCommand.UpdateSettings(
+            new AccountSettingsChange(
+                Optional.of("smtp.example.org"), Optional.of(465), Optional.of(SecurityMode.TLS), Optional.empty(),
+                Optional.of(new SealedSecret("k1", "c2VhbGVk")), Optional.empty(), Optional.of("Ann"),
+                Optional.of(AccountPool.RESERVE), Optional.of(List.of(RateLimit.parse("100/1d"))),
+                Optional.of(new WarmUp(false, 10, 5))),
+            replies.getRef()),
+        new AccountCommand.Disable("disabled by the tenant", replies.getRef()),
+        new AccountCommand.Delete(replies.getRef()),
+        new AccountEvent.AccountDeleted(at),
+        new AccountEvent.AccountSettingsChanged(settings(), at),
+        new AccountReply.Deleted("acc-1"),
         new AccountEvent.AccountRegistered("t_1", "acc-1", settings(), "UTC", LocalDate.of(2026, 1, 2), at),
         new AccountEvent.SendStarted("<m1@x>", "c1", "x.org", at),
         new AccountEvent.SendFinished("<m1@x>", hard, at),
@@ -184,6 +215,12 @@ class MessageSerializationTest {
         new CampaignCommand.Pause(campaignReplies.getRef()),
         new CampaignCommand.Resume(campaignReplies.getRef()),
         new CampaignCommand.Cancel(campaignReplies.getRef()),
+        new CampaignCommand.Delete(campaignReplies.getRef()),
+        new CampaignEvent.CampaignDeleted(at),
+        new CampaignCommand.UpdateSpec(spec, campaignReplies.getRef()),
+        new CampaignEvent.CampaignSpecChanged(spec, at),
+        new CampaignState.Deleted("t_1", "c1", at),
+        new CampaignReply.Deleted("cmp-1"),
         new CampaignCommand.Get(campaignReplies.getRef()),
         new CampaignCommand.KeepAlive(),
         new CampaignReply.Found(campaignView),
@@ -205,6 +242,16 @@ class MessageSerializationTest {
         new CampaignEvent.RecipientRetryScheduled(4L, 2, at, hard, at),
         new CampaignEvent.RecipientFailed(4L, "d@x.org", hard, at),
         new CampaignEvent.RecipientBounced(4L, "d@x.org", hard, at),
+        new SendingDomainCommand.Register(sendingReplies.getRef()),
+        new SendingDomainCommand.Get(sendingReplies.getRef()),
+        new SendingDomainCommand.Delete(sendingReplies.getRef()),
+        new SendingDomainReply.Found(sendingView()),
+        new SendingDomainReply.NotFound("mail.example.com"),
+        new SendingDomainReply.AlreadyExists("mail.example.com"),
+        new SendingDomainEvent.SendingDomainRegistered("t_1", "mail.example.com", sendingView().records(), at),
+        new SendingDomainEvent.SendingDomainDeleted(at),
+        new SendingDomainState.Absent(),
+        new SendingDomainState.Registered(sendingView()),
         new CampaignState.Empty(),
         campaignState);
   }

@@ -43,6 +43,8 @@ import outreach.protocol.RateLimit;
 import outreach.protocol.account.AccountCommand;
 import outreach.protocol.account.AccountEvent;
 import outreach.protocol.account.AccountReply;
+import outreach.protocol.account.AccountSettings;
+import outreach.protocol.account.AccountSettingsChange;
 import outreach.protocol.account.AccountState;
 import outreach.protocol.account.AccountStatus;
 import outreach.protocol.account.AccountView;
@@ -89,6 +91,7 @@ public final class SmtpAccount
   private final Set<String> waiting = new HashSet<>();
   private boolean probing;
   private ActorRef<SmtpSession.Command> session;
+  private int sessions;
 
   public static void init(
       ActorSystem<?> system, Clock clock, AccountPolicy policy, SecretCipher cipher, SmtpGateway gateway) {
@@ -157,6 +160,9 @@ public final class SmtpAccount
         .onCommand(AccountCommand.Get.class, cmd -> Effect().reply(cmd.replyTo(), notFound()))
         .onCommand(AccountCommand.Pause.class, cmd -> Effect().reply(cmd.replyTo(), notFound()))
         .onCommand(AccountCommand.Resume.class, cmd -> Effect().reply(cmd.replyTo(), notFound()))
+        .onCommand(AccountCommand.UpdateSettings.class, cmd -> Effect().reply(cmd.replyTo(), notFound()))
+        .onCommand(AccountCommand.Disable.class, cmd -> Effect().reply(cmd.replyTo(), notFound()))
+        .onCommand(AccountCommand.Delete.class, cmd -> Effect().reply(cmd.replyTo(), notFound()))
         .onCommand(
             AccountCommand.Send.class,
             cmd ->
@@ -169,6 +175,21 @@ public final class SmtpAccount
             AccountCommand.QuerySend.class,
             cmd -> Effect().reply(cmd.replyTo(), new SendStatus.NeverStarted(cmd.messageId())))
         .onAnyCommand(cmd -> Effect().noReply());
+    // A deleted account keeps its journal (and so its id) but is not found and sends nothing.
+    builder
+        .forState(AccountState.Registered.class, s -> s.status() == AccountStatus.DELETED)
+        .onCommand(
+            AccountCommand.Register.class,
+            (state, cmd) -> Effect().reply(cmd.replyTo(), new AccountReply.AlreadyExists(state.accountId())))
+        .onCommand(AccountCommand.Get.class, cmd -> Effect().reply(cmd.replyTo(), notFound()))
+        .onCommand(AccountCommand.Pause.class, cmd -> Effect().reply(cmd.replyTo(), notFound()))
+        .onCommand(AccountCommand.Resume.class, cmd -> Effect().reply(cmd.replyTo(), notFound()))
+        .onCommand(AccountCommand.UpdateSettings.class, cmd -> Effect().reply(cmd.replyTo(), notFound()))
+        .onCommand(AccountCommand.Disable.class, cmd -> Effect().reply(cmd.replyTo(), notFound()))
+        .onCommand(AccountCommand.Delete.class, cmd -> Effect().reply(cmd.replyTo(), notFound()))
+        .onCommand(AccountCommand.Send.class, this::send)
+        .onCommand(AccountCommand.QuerySend.class, this::querySend)
+        .onAnyCommand(cmd -> Effect().noReply());
     builder
         .forStateType(AccountState.Registered.class)
         .onCommand(
@@ -180,6 +201,9 @@ public final class SmtpAccount
         .onCommand(AccountCommand.QuerySend.class, this::querySend)
         .onCommand(AccountCommand.Pause.class, this::pause)
         .onCommand(AccountCommand.Resume.class, this::resume)
+        .onCommand(AccountCommand.UpdateSettings.class, this::updateSettings)
+        .onCommand(AccountCommand.Disable.class, this::disable)
+        .onCommand(AccountCommand.Delete.class, this::delete)
         .onCommand(HealthTick.class, this::healthTick)
         .onCommand(ProbeFinished.class, this::probeFinished);
     return builder.build();
@@ -290,6 +314,46 @@ public final class SmtpAccount
         .thenReply(cmd.replyTo(), s -> found((AccountState.Registered) s));
   }
 
+  private ReplyEffect<AccountEvent, AccountState> updateSettings(
+      AccountState.Registered state, AccountCommand.UpdateSettings cmd) {
+    // The session holds a connection opened with the old settings: change them between transactions only.
+    if (sending.isPresent() || probing) return Effect().stash();
+    Instant now = now();
+    AccountSettings settings = cmd.change().applyTo(state.settings());
+    boolean reconnect = AccountSettingsChange.changesConnection(state.settings(), settings);
+    List<AccountEvent> events = new ArrayList<>();
+    events.add(new AccountEvent.AccountSettingsChanged(settings, now));
+    // A disabled account stays disabled until what was refused (host or credentials) changes.
+    if (reconnect && state.status() == AccountStatus.DISABLED) events.add(new AccountEvent.AccountResumed(now));
+    return Effect()
+        .persist(events)
+        .thenRun(
+            s -> {
+              if (reconnect) stopSession();
+            })
+        .thenReply(cmd.replyTo(), s -> found((AccountState.Registered) s));
+  }
+
+  private ReplyEffect<AccountEvent, AccountState> disable(AccountState.Registered state, AccountCommand.Disable cmd) {
+    return Effect()
+        .persist(new AccountEvent.AccountDisabled(cmd.reason(), now()))
+        .thenRun(s -> scheduleHealthCheck(s, Duration.ZERO))
+        .thenReply(cmd.replyTo(), s -> found((AccountState.Registered) s));
+  }
+
+  private ReplyEffect<AccountEvent, AccountState> delete(AccountState.Registered state, AccountCommand.Delete cmd) {
+    // A running transaction ends and is recorded first, so the journal holds its outcome.
+    if (sending.isPresent() || probing) return Effect().stash();
+    return Effect()
+        .persist(new AccountEvent.AccountDeleted(now()))
+        .thenRun(
+            s -> {
+              timers.cancel(HEALTH_TIMER);
+              stopSession();
+            })
+        .thenReply(cmd.replyTo(), s -> new AccountReply.Deleted(localId()));
+  }
+
   private ReplyEffect<AccountEvent, AccountState> healthTick(AccountState.Registered state, HealthTick tick) {
     boolean due = state.status() == AccountStatus.PAUSED && state.pausedUntil().filter(u -> !u.isAfter(now())).isPresent();
     if (!due) {
@@ -353,6 +417,15 @@ public final class SmtpAccount
       return withStatus(s, AccountStatus.ACTIVE, Optional.empty(), Optional.empty(), 0);
     }
     if (event instanceof AccountEvent.HealthChecked) return s;
+    if (event instanceof AccountEvent.AccountSettingsChanged e) {
+      // Permits already granted stay counted; the new limits judge the permits asked for from now on.
+      return new AccountState.Registered(
+          s.tenantId(), s.accountId(), e.settings(), s.timeZone(), s.firstDay(), s.createdAt(), s.status(),
+          s.pausedUntil(), s.statusReason(), s.consecutiveFailures(), s.permits(), s.inFlight(), s.outcomes());
+    }
+    if (event instanceof AccountEvent.AccountDeleted) {
+      return withStatus(s, AccountStatus.DELETED, Optional.empty(), Optional.of("deleted"), s.consecutiveFailures());
+    }
     throw new IllegalStateException("unexpected " + event.getClass().getSimpleName() + " for a registered account");
   }
 
@@ -402,6 +475,7 @@ public final class SmtpAccount
       case DISABLED ->
           Optional.of(
               new SendReply.Unavailable(localId(), AccountStatus.DISABLED, Optional.empty(), state.statusReason().orElse("disabled")));
+      case DELETED -> Optional.of(new SendReply.Unavailable(localId(), AccountStatus.DELETED, Optional.empty(), "deleted"));
       case PAUSED -> {
         // Back only after a passing health check, which runs once the pause has ended.
         Optional<Instant> until =
@@ -425,8 +499,17 @@ public final class SmtpAccount
     }
   }
 
+  /** Closes the session's connection; the next send opens one with the current settings. */
+  private void stopSession() {
+    if (session != null) {
+      context.stop(session);
+      session = null;
+    }
+  }
+
   private ActorRef<SmtpSession.Command> session(AccountState.Registered state) {
     if (session == null) {
+      sessions++;
       session =
           context.spawn(
               SmtpSession.create(
@@ -436,7 +519,8 @@ public final class SmtpAccount
                           cipher.open(
                               new SecretCipher.Sealed(state.settings().password().keyId(), state.settings().password().sealed()),
                               entityId))),
-              "session",
+              // A stopped session's name is free only once it has terminated; each session gets its own.
+              "session-" + sessions,
               DispatcherSelector.blocking());
     }
     return session;

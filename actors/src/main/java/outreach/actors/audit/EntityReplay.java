@@ -8,6 +8,9 @@ import outreach.protocol.account.AccountEvent;
 import outreach.protocol.account.AccountState;
 import outreach.protocol.campaign.CampaignEvent;
 import outreach.protocol.campaign.CampaignState;
+import outreach.actors.sending.SendingDomain;
+import outreach.protocol.sending.SendingDomainEvent;
+import outreach.protocol.sending.SendingDomainState;
 
 /** Replays journals with the entities' own event handlers (the same code that folds them in the cluster). */
 public final class EntityReplay {
@@ -21,6 +24,12 @@ public final class EntityReplay {
   public AccountState account(List<?> events) {
     AccountState state = new AccountState.Unregistered();
     for (Object e : events) state = SmtpAccount.apply(accountPolicy, state, (AccountEvent) e);
+    return state;
+  }
+
+  public SendingDomainState sendingDomain(List<?> events) {
+    SendingDomainState state = new SendingDomainState.Absent();
+    for (Object e : events) state = SendingDomain.apply(state, (SendingDomainEvent) e);
     return state;
   }
 

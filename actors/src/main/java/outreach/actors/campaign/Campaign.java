@@ -45,6 +45,7 @@ import outreach.protocol.campaign.CampaignCounts;
 import outreach.protocol.campaign.CampaignEvent;
 import outreach.protocol.campaign.CampaignKeys;
 import outreach.protocol.campaign.CampaignReply;
+import outreach.protocol.campaign.CampaignSpec;
 import outreach.protocol.campaign.CampaignState;
 import outreach.protocol.campaign.CampaignStatus;
 import outreach.protocol.campaign.CampaignView;
@@ -210,6 +211,23 @@ public final class Campaign
         .onCommand(CampaignCommand.Resume.class, cmd -> Effect().reply(cmd.replyTo(), notFound()))
         .onCommand(CampaignCommand.Cancel.class, cmd -> Effect().reply(cmd.replyTo(), notFound()))
         .onCommand(CampaignCommand.Get.class, cmd -> Effect().reply(cmd.replyTo(), notFound()))
+        .onCommand(CampaignCommand.UpdateSpec.class, cmd -> Effect().reply(cmd.replyTo(), notFound()))
+        .onCommand(CampaignCommand.Delete.class, cmd -> Effect().reply(cmd.replyTo(), notFound()))
+        .onAnyCommand(cmd -> Effect().noReply());
+    // A deleted campaign keeps its journal, and so its id, but is not found.
+    builder
+        .forStateType(CampaignState.Deleted.class)
+        .onCommand(
+            CampaignCommand.Create.class,
+            (s, cmd) -> Effect().reply(cmd.replyTo(), new CampaignReply.AlreadyExists(s.campaignId())))
+        .onCommand(CampaignCommand.RecipientsAdded.class, cmd -> Effect().reply(cmd.replyTo(), notFound()))
+        .onCommand(CampaignCommand.Start.class, cmd -> Effect().reply(cmd.replyTo(), notFound()))
+        .onCommand(CampaignCommand.Pause.class, cmd -> Effect().reply(cmd.replyTo(), notFound()))
+        .onCommand(CampaignCommand.Resume.class, cmd -> Effect().reply(cmd.replyTo(), notFound()))
+        .onCommand(CampaignCommand.Cancel.class, cmd -> Effect().reply(cmd.replyTo(), notFound()))
+        .onCommand(CampaignCommand.Get.class, cmd -> Effect().reply(cmd.replyTo(), notFound()))
+        .onCommand(CampaignCommand.UpdateSpec.class, cmd -> Effect().reply(cmd.replyTo(), notFound()))
+        .onCommand(CampaignCommand.Delete.class, cmd -> Effect().reply(cmd.replyTo(), notFound()))
         .onAnyCommand(cmd -> Effect().noReply());
     builder
         .forStateType(CampaignState.Defined.class)
@@ -222,6 +240,8 @@ public final class Campaign
         .onCommand(CampaignCommand.Pause.class, this::pause)
         .onCommand(CampaignCommand.Resume.class, this::resume)
         .onCommand(CampaignCommand.Cancel.class, this::cancel)
+        .onCommand(CampaignCommand.UpdateSpec.class, this::updateSpec)
+        .onCommand(CampaignCommand.Delete.class, this::delete)
         .onCommand(CampaignCommand.KeepAlive.class, (s, cmd) -> keepAlive(s))
         .onCommand(Pump.class, (s, cmd) -> pump(s))
         .onCommand(Fetched.class, this::fetched)
@@ -292,6 +312,23 @@ public final class Campaign
         .persist(new CampaignEvent.CampaignCancelled(now()))
         .thenRun(st -> timers.cancel(PUMP_TIMER))
         .thenReply(cmd.replyTo(), st -> found((CampaignState.Defined) st));
+  }
+
+  private ReplyEffect<CampaignEvent, CampaignState> updateSpec(CampaignState.Defined s, CampaignCommand.UpdateSpec cmd) {
+    if (s.status() != CampaignStatus.DRAFT) return Effect().reply(cmd.replyTo(), notAllowed(s, "only a draft campaign can be changed"));
+    return Effect()
+        .persist(new CampaignEvent.CampaignSpecChanged(cmd.spec(), now()))
+        .thenReply(cmd.replyTo(), st -> found((CampaignState.Defined) st));
+  }
+
+  private ReplyEffect<CampaignEvent, CampaignState> delete(CampaignState.Defined s, CampaignCommand.Delete cmd) {
+    if (s.status() != CampaignStatus.DRAFT) {
+      return Effect().reply(cmd.replyTo(), notAllowed(s, "only a draft campaign can be deleted; cancel it instead"));
+    }
+    return Effect()
+        .persist(new CampaignEvent.CampaignDeleted(now()))
+        .thenRun(st -> timers.cancel(PUMP_TIMER))
+        .thenReply(cmd.replyTo(), st -> new CampaignReply.Deleted(s.campaignId()));
   }
 
   private ReplyEffect<CampaignEvent, CampaignState> keepAlive(CampaignState.Defined s) {
@@ -681,6 +718,8 @@ public final class Campaign
         .onEvent(CampaignEvent.CampaignResumed.class, (s, e) -> with(s).status(CampaignStatus.RUNNING).pausedReason(Optional.empty()).build())
         .onEvent(CampaignEvent.CampaignCancelled.class, (s, e) -> with(s).status(CampaignStatus.CANCELLED).build())
         .onEvent(CampaignEvent.CampaignCompleted.class, (s, e) -> with(s).status(CampaignStatus.COMPLETED).build())
+        .onEvent(CampaignEvent.CampaignSpecChanged.class, (s, e) -> with(s).spec(e.spec()).build())
+        .onEvent(CampaignEvent.CampaignDeleted.class, (s, e) -> new CampaignState.Deleted(s.tenantId(), s.campaignId(), e.at()))
         .onEvent(
             CampaignEvent.RecipientSuppressed.class,
             (s, e) -> with(s).cursor(Math.max(s.cursor(), e.seq())).tally(tally(s, 0, 0, 0, 1, 0)).build())
@@ -775,6 +814,7 @@ public final class Campaign
   /** Copies a campaign state with changes; keeps the event handler readable. */
   private static final class StateBuilder {
     private final CampaignState.Defined s;
+    private CampaignSpec spec;
     private CampaignStatus status;
     private Optional<String> pausedReason;
     private long lastSeq;
@@ -787,6 +827,7 @@ public final class Campaign
 
     StateBuilder(CampaignState.Defined s) {
       this.s = s;
+      this.spec = s.spec();
       this.status = s.status();
       this.pausedReason = s.pausedReason();
       this.lastSeq = s.lastSeq();
@@ -798,6 +839,7 @@ public final class Campaign
       this.tally = s.tally();
     }
 
+    StateBuilder spec(CampaignSpec v) { spec = v; return this; }
     StateBuilder status(CampaignStatus v) { status = v; return this; }
     StateBuilder pausedReason(Optional<String> v) { pausedReason = v; return this; }
     StateBuilder lastSeq(long v) { lastSeq = v; return this; }
@@ -812,7 +854,7 @@ public final class Campaign
 
     CampaignState.Defined build() {
       return new CampaignState.Defined(
-          s.tenantId(), s.campaignId(), s.spec(), status, pausedReason, s.createdAt(), lastSeq, total, cursor, inFlight, due, accountReadyAt, tally);
+          s.tenantId(), s.campaignId(), spec, status, pausedReason, s.createdAt(), lastSeq, total, cursor, inFlight, due, accountReadyAt, tally);
     }
   }
 }

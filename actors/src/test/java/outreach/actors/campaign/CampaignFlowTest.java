@@ -49,6 +49,8 @@ import outreach.protocol.campaign.CampaignCommand;
 import outreach.protocol.campaign.CampaignKeys;
 import outreach.protocol.campaign.CampaignReply;
 import outreach.protocol.campaign.CampaignSpec;
+import outreach.protocol.campaign.CampaignState;
+import java.time.Instant;
 import outreach.protocol.campaign.CampaignStatus;
 import outreach.protocol.campaign.CampaignView;
 import outreach.protocol.campaign.DelayRange;
@@ -360,5 +362,42 @@ class CampaignFlowTest {
     assertThat(ask("c-states", r -> new CampaignCommand.RecipientsAdded(1, 1, r))).isInstanceOf(CampaignReply.NotAllowed.class);
     assertThat(ask("c-nothing", CampaignCommand.Get::new)).isInstanceOf(CampaignReply.NotFound.class);
     assertThat(Set.of(CampaignStatus.values())).contains(view("c-states").status());
+  }
+
+  @Test
+  void aDraftCanBeChangedAndDeletedOnlyWhileItIsADraft() {
+    ask("c-edit", r -> new CampaignCommand.Create(spec(List.of("x")), r));
+    CampaignSpec changed =
+        new CampaignSpec("Renamed", "New subject", "New text", Optional.empty(), List.of("x", "y"), "2 Main St",
+            SendSchedule.ALWAYS, DelayRange.NONE);
+    CampaignReply updated = ask("c-edit", r -> new CampaignCommand.UpdateSpec(changed, r));
+    assertThat(((CampaignReply.Found) updated).campaign().spec()).isEqualTo(changed);
+    assertThat(view("c-edit").spec()).isEqualTo(changed);
+    assertThat(ask("c-edit", CampaignCommand.Delete::new)).isEqualTo(new CampaignReply.Deleted("c-edit"));
+    assertThat(ask("c-edit", CampaignCommand.Get::new)).isEqualTo(new CampaignReply.NotFound("c-edit"));
+    assertThat(ask("c-edit", r -> new CampaignCommand.UpdateSpec(changed, r))).isEqualTo(new CampaignReply.NotFound("c-edit"));
+    assertThat(ask("c-edit", CampaignCommand.Delete::new)).isEqualTo(new CampaignReply.NotFound("c-edit"));
+    assertThat(ask("c-edit", CampaignCommand.Start::new)).isEqualTo(new CampaignReply.NotFound("c-edit"));
+    // The id stays taken: the journal is kept for audit.
+    assertThat(ask("c-edit", r -> new CampaignCommand.Create(changed, r))).isEqualTo(new CampaignReply.AlreadyExists("c-edit"));
+
+    ask("c-edit-cancelled", r -> new CampaignCommand.Create(spec(List.of("x")), r));
+    ask("c-edit-cancelled", CampaignCommand.Cancel::new);
+    assertThat(ask("c-edit-cancelled", r -> new CampaignCommand.UpdateSpec(changed, r))).isInstanceOf(CampaignReply.NotAllowed.class);
+    assertThat(ask("c-edit-cancelled", CampaignCommand.Delete::new)).isInstanceOf(CampaignReply.NotAllowed.class);
+    assertThat(view("c-edit-cancelled").spec()).isEqualTo(spec(List.of("x")));
+  }
+
+  @Test
+  void theAuditFoldAppliesSpecChangesAndDeletion() {
+    Instant at = Instant.parse("2026-03-02T08:00:00Z");
+    CampaignSpec changed =
+        new CampaignSpec("Renamed", "s", "t", Optional.empty(), List.of("y"), "addr", SendSchedule.ALWAYS, DelayRange.NONE);
+    CampaignState state = Campaign.apply(new CampaignState.Empty(), new CampaignEvent.CampaignCreated(TENANT, "c-fold", spec(List.of("x")), at));
+    state = Campaign.apply(state, new CampaignEvent.CampaignSpecChanged(changed, at.plusSeconds(1)));
+    assertThat(((CampaignState.Defined) state).spec()).isEqualTo(changed);
+    assertThat(((CampaignState.Defined) state).status()).isEqualTo(CampaignStatus.DRAFT);
+    state = Campaign.apply(state, new CampaignEvent.CampaignDeleted(at.plusSeconds(2)));
+    assertThat(state).isEqualTo(new CampaignState.Deleted(TENANT, "c-fold", at.plusSeconds(2)));
   }
 }

@@ -40,6 +40,8 @@ final class AccountViewHandler extends JdbcHandler<EventEnvelope<AccountEvent>, 
     else if (event instanceof AccountEvent.AccountPaused e) status(session, entityId, AccountStatus.PAUSED, e);
     else if (event instanceof AccountEvent.AccountDisabled e) status(session, entityId, AccountStatus.DISABLED, e);
     else if (event instanceof AccountEvent.AccountResumed e) status(session, entityId, AccountStatus.ACTIVE, e);
+    else if (event instanceof AccountEvent.AccountSettingsChanged e) settings(session, entityId, e);
+    else if (event instanceof AccountEvent.AccountDeleted) delete(session, entityId);
   }
 
   private static void status(PooledJdbcSession session, String entityId, AccountStatus status, AccountEvent e)
@@ -51,6 +53,49 @@ final class AccountViewHandler extends JdbcHandler<EventEnvelope<AccountEvent>, 
             s.setTimestamp(2, Timestamp.from(e.at()));
             s.setString(3, EntityIds.tenantOf(entityId));
             s.setString(4, EntityIds.localIdOf(entityId));
+            return s.executeUpdate();
+          }
+        });
+  }
+
+  private static final String SETTINGS =
+      """
+      UPDATE account_view SET host = ?, port = ?, security = ?, username = ?, from_address = ?, from_name = ?, pool = ?,
+        limits = ?, warm_up_enabled = ?, warm_up_start_per_day = ?, warm_up_step_per_day = ?, updated_at = ?
+      WHERE tenant_id = ? AND account_id = ?
+      """;
+
+  private static void settings(PooledJdbcSession session, String entityId, AccountEvent.AccountSettingsChanged e) throws Exception {
+    session.withConnection(
+        connection -> {
+          try (PreparedStatement s = connection.prepareStatement(SETTINGS)) {
+            AccountSettings settings = e.settings();
+            s.setString(1, settings.host());
+            s.setInt(2, settings.port());
+            s.setString(3, settings.security().wireName());
+            s.setString(4, settings.username());
+            s.setString(5, settings.fromAddress());
+            s.setString(6, settings.fromName());
+            s.setString(7, settings.pool().wireName());
+            s.setString(8, settings.limits().stream().map(RateLimit::toString).collect(Collectors.joining(",")));
+            s.setBoolean(9, settings.warmUp().enabled());
+            s.setInt(10, settings.warmUp().startPerDay());
+            s.setInt(11, settings.warmUp().stepPerDay());
+            s.setTimestamp(12, Timestamp.from(e.at()));
+            s.setString(13, EntityIds.tenantOf(entityId));
+            s.setString(14, EntityIds.localIdOf(entityId));
+            return s.executeUpdate();
+          }
+        });
+  }
+
+  /** A deleted account leaves listings; its history stays in the journal. */
+  private static void delete(PooledJdbcSession session, String entityId) throws Exception {
+    session.withConnection(
+        connection -> {
+          try (PreparedStatement s = connection.prepareStatement("DELETE FROM account_view WHERE tenant_id = ? AND account_id = ?")) {
+            s.setString(1, EntityIds.tenantOf(entityId));
+            s.setString(2, EntityIds.localIdOf(entityId));
             return s.executeUpdate();
           }
         });

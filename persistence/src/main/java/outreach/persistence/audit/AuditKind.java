@@ -7,7 +7,8 @@ import java.util.Optional;
 /** The entities whose journals can be audited, by the name the API and the command line use. */
 public enum AuditKind {
   ACCOUNT("account", "SmtpAccount"),
-  CAMPAIGN("campaign", "Campaign");
+  CAMPAIGN("campaign", "Campaign"),
+  SENDING_DOMAIN("sending-domain", "SendingDomain");
 
   private final String wireName;
   private final String entityType;

@@ -67,6 +67,10 @@ final class CampaignViewHandler extends JdbcHandler<EventEnvelope<CampaignEvent>
       status(session, tenant, campaign, CampaignStatus.CANCELLED, Optional.empty(), at);
     } else if (event instanceof CampaignEvent.CampaignCompleted) {
       status(session, tenant, campaign, CampaignStatus.COMPLETED, Optional.empty(), at);
+    } else if (event instanceof CampaignEvent.CampaignSpecChanged e) {
+      update(session, "UPDATE campaign_view SET name = ?, updated_at = ? WHERE tenant_id = ? AND campaign_id = ?", e.spec().name(), at, tenant, campaign);
+    } else if (event instanceof CampaignEvent.CampaignDeleted) {
+      update(session, "DELETE FROM campaign_view WHERE tenant_id = ? AND campaign_id = ?", null, at, tenant, campaign);
     } else if (event instanceof CampaignEvent.RecipientSent) {
       count(session, tenant, campaign, Counter.SENT, at);
     } else if (event instanceof CampaignEvent.RecipientFailed) {
@@ -79,6 +83,24 @@ final class CampaignViewHandler extends JdbcHandler<EventEnvelope<CampaignEvent>
       session.withConnection(
           c -> SuppressionStore.insert(c, tenant, e.email(), SuppressionReason.HARD_BOUNCE, campaign, at));
     }
+  }
+
+  /** Runs an update whose parameters are (name and time, when {@code name} is given), tenant, campaign. */
+  private static void update(PooledJdbcSession session, String sql, String name, Instant at, String tenant, String campaign)
+      throws Exception {
+    session.withConnection(
+        c -> {
+          try (PreparedStatement s = c.prepareStatement(sql)) {
+            int i = 1;
+            if (name != null) {
+              s.setString(i++, name);
+              s.setTimestamp(i++, Timestamp.from(at));
+            }
+            s.setString(i++, tenant);
+            s.setString(i, campaign);
+            return s.executeUpdate();
+          }
+        });
   }
 
   private static void create(PooledJdbcSession session, CampaignEvent.CampaignCreated created) throws Exception {

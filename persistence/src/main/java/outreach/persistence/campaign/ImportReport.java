@@ -6,10 +6,17 @@ import java.util.List;
  * What one recipient upload did: rows {@code accepted} (written), the first rejected rows with why,
  * how many were rejected in all, skipped as {@code duplicates} (in the file or already in the
  * campaign) or as {@code suppressed} (on the tenant's suppression list), and the campaign's highest
- * recipient sequence number afterwards.
+ * recipient sequence number afterwards. {@code roleAddresses} counts the rows whose address has a
+ * role local part (see {@link ImportLimits}), whether they were rejected for it or imported.
  */
 public record ImportReport(
-    int accepted, List<Rejected> rejected, int rejectedTotal, int duplicates, int suppressed, long lastSeq) {
+    int accepted,
+    List<Rejected> rejected,
+    int rejectedTotal,
+    int duplicates,
+    int suppressed,
+    int roleAddresses,
+    long lastSeq) {
 
   public ImportReport {
     rejected = List.copyOf(rejected);

@@ -53,6 +53,8 @@ public final class RecipientStore {
 
   /** A rejected value is echoed back only as far as an address can be long. */
   private static final int MAX_ECHOED_EMAIL = 254;
+  /** The reason a role address is rejected with; clients may match on it. */
+  static final String ROLE_ADDRESS = "role address";
 
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final TypeReference<Map<String, String>> VARIABLES = new TypeReference<>() {};
@@ -219,6 +221,7 @@ public final class RecipientStore {
     private int rejectedTotal;
     private int duplicates;
     private int suppressed;
+    private int roleAddresses;
 
     Upload(Connection c, String tenantId, String campaignId, ImportLimits limits, Instant now) throws SQLException {
       this.c = c;
@@ -254,6 +257,13 @@ public final class RecipientStore {
         reject(line, email, problem.get());
         return;
       }
+      if (limits.isRoleAddress(email)) {
+        roleAddresses++;
+        if (limits.rejectRoleAddresses()) {
+          reject(line, email, ROLE_ADDRESS);
+          return;
+        }
+      }
       String key = SuppressionStore.keyOf(email);
       if (!seen.add(key)) {
         duplicates++;
@@ -266,7 +276,7 @@ public final class RecipientStore {
     ImportReport finish() throws SQLException {
       flush();
       insert.close();
-      return new ImportReport(accepted, rejected, rejectedTotal, duplicates, suppressed, lastSeq);
+      return new ImportReport(accepted, rejected, rejectedTotal, duplicates, suppressed, roleAddresses, lastSeq);
     }
 
     private void flush() throws SQLException {

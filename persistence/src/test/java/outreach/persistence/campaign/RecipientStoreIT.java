@@ -134,6 +134,44 @@ class RecipientStoreIT {
   }
 
   @Test
+  void roleAddressesAreRejectedAndCountedUnderTheRejectPolicy() {
+    ImportLimits rejecting = new ImportLimits(10_000, 10_000_000, 100, java.util.Set.of("postmaster", "No-Reply"), true);
+    String csv = "email\nPostmaster@example.com\nann@example.com\nno-reply@example.com\npostmaster.ann@example.com\n";
+
+    ImportReport report = importBytes(csv.getBytes(StandardCharsets.UTF_8), rejecting);
+
+    assertThat(report.accepted()).isEqualTo(2);
+    assertThat(report.roleAddresses()).isEqualTo(2);
+    assertThat(report.rejectedTotal()).isEqualTo(2);
+    assertThat(report.rejected())
+        .extracting(ImportReport.Rejected::line, ImportReport.Rejected::email, ImportReport.Rejected::reason)
+        .containsExactly(
+            org.assertj.core.groups.Tuple.tuple(2, "Postmaster@example.com", "role address"),
+            org.assertj.core.groups.Tuple.tuple(4, "no-reply@example.com", "role address"));
+    assertThat(fetchAll()).extracting(Recipient::email).containsExactly("ann@example.com", "postmaster.ann@example.com");
+  }
+
+  @Test
+  void roleAddressesAreImportedButCountedUnderTheAcceptPolicy() {
+    ImportLimits accepting = new ImportLimits(10_000, 10_000_000, 100, java.util.Set.of("info"), false);
+
+    ImportReport report = importBytes("email\ninfo@example.com\nann@example.com\n".getBytes(StandardCharsets.UTF_8), accepting);
+
+    assertThat(report.accepted()).isEqualTo(2);
+    assertThat(report.roleAddresses()).isEqualTo(1);
+    assertThat(report.rejectedTotal()).isZero();
+    assertThat(fetchAll()).extracting(Recipient::email).containsExactly("info@example.com", "ann@example.com");
+  }
+
+  @Test
+  void withoutRoleLocalPartsNoAddressIsARoleAddress() {
+    ImportReport report = importText("email\npostmaster@example.com\n");
+
+    assertThat(report.accepted()).isEqualTo(1);
+    assertThat(report.roleAddresses()).isZero();
+  }
+
+  @Test
   void onlyTheFirstRejectionsAreListedButAllAreCounted() {
     StringBuilder csv = new StringBuilder("email\n");
     IntStream.range(0, 7).forEach(i -> csv.append("bad").append(i).append('\n'));

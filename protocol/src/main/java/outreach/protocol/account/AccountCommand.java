@@ -33,4 +33,20 @@ public interface AccountCommand extends CborSerializable {
 
   /** Send again: clears a pause, a disablement and the failure count; answered with the account. */
   record Resume(ActorRef<AccountReply> replyTo) implements AccountCommand {}
+
+  /**
+   * Change the account's settings: the fields of {@code change} that are present replace the current
+   * ones. A disabled account whose host or credentials change becomes active again. Answered
+   * {@link AccountReply.Found} or {@link AccountReply.NotFound}.
+   */
+  record UpdateSettings(AccountSettingsChange change, ActorRef<AccountReply> replyTo) implements AccountCommand {}
+
+  /** Stop sending until resumed or until the settings change; answered with the account. */
+  record Disable(String reason, ActorRef<AccountReply> replyTo) implements AccountCommand {}
+
+  /**
+   * Delete the account: it sends nothing more and is not found afterwards; its journal stays for
+   * audit. Answered {@link AccountReply.Deleted} or {@link AccountReply.NotFound}.
+   */
+  record Delete(ActorRef<AccountReply> replyTo) implements AccountCommand {}
 }

@@ -33,4 +33,10 @@ public sealed interface AccountEvent extends CborSerializable {
 
   /** A health check of a paused account ran; {@code passed} says whether the server accepted an authenticated session. */
   record HealthChecked(boolean passed, String detail, Instant at) implements AccountEvent {}
+
+  /** The tenant changed the account's settings; {@code settings} are the whole new settings. */
+  record AccountSettingsChanged(AccountSettings settings, Instant at) implements AccountEvent {}
+
+  /** The tenant deleted the account: it sends nothing more; the journal stays for audit. */
+  record AccountDeleted(Instant at) implements AccountEvent {}
 }

@@ -2,11 +2,12 @@ package outreach.protocol.account;
 
 import com.fasterxml.jackson.annotation.JsonValue;
 
-/** Health of an account as the API shows it. */
+/** Health of an account as the API shows it; a DELETED account is never shown, its id answers 404. */
 public enum AccountStatus {
   ACTIVE,
   PAUSED,
-  DISABLED;
+  DISABLED,
+  DELETED;
 
   @JsonValue
   public String wireName() {

@@ -26,4 +26,10 @@ public interface CampaignCommand extends CborSerializable {
 
   /** Sent to running campaigns by their keeper, so a campaign whose node died starts again by itself. */
   record KeepAlive() implements CampaignCommand {}
+
+  /** Replace the definition of a draft campaign; answered {@link CampaignReply.Found}, {@link CampaignReply.NotAllowed} or {@link CampaignReply.NotFound}. */
+  record UpdateSpec(CampaignSpec spec, ActorRef<CampaignReply> replyTo) implements CampaignCommand {}
+
+  /** Delete a draft campaign; answered {@link CampaignReply.Deleted}, {@link CampaignReply.NotAllowed} or {@link CampaignReply.NotFound}. */
+  record Delete(ActorRef<CampaignReply> replyTo) implements CampaignCommand {}
 }

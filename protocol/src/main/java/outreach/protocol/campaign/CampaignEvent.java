@@ -71,4 +71,10 @@ public sealed interface CampaignEvent extends CborSerializable {
 
   /** The recipient does not exist: a hard bounce; the address goes on the tenant's suppression list. */
   record RecipientBounced(long seq, String email, DeliveryOutcome outcome, Instant at) implements CampaignEvent {}
+
+  /** The tenant replaced the definition of the draft campaign. */
+  record CampaignSpecChanged(CampaignSpec spec, Instant at) implements CampaignEvent {}
+
+  /** The tenant deleted the draft campaign: it is not found afterwards; the journal stays for audit. */
+  record CampaignDeleted(Instant at) implements CampaignEvent {}
 }

@@ -13,4 +13,7 @@ public sealed interface CampaignReply extends CborSerializable {
 
   /** The command does not apply in the campaign's status (HTTP 409). */
   record NotAllowed(CampaignStatus status, String detail) implements CampaignReply {}
+
+  /** The campaign was deleted. */
+  record Deleted(String campaignId) implements CampaignReply {}
 }

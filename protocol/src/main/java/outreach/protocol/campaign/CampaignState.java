@@ -12,7 +12,8 @@ import outreach.protocol.CborSerializable;
 @JsonTypeInfo(use = JsonTypeInfo.Id.NAME, property = "kind")
 @JsonSubTypes({
   @JsonSubTypes.Type(value = CampaignState.Empty.class, name = "empty"),
-  @JsonSubTypes.Type(value = CampaignState.Defined.class, name = "defined")
+  @JsonSubTypes.Type(value = CampaignState.Defined.class, name = "defined"),
+  @JsonSubTypes.Type(value = CampaignState.Deleted.class, name = "deleted")
 })
 public sealed interface CampaignState extends CborSerializable {
 
@@ -46,6 +47,9 @@ public sealed interface CampaignState extends CborSerializable {
       accountReadyAt = Map.copyOf(accountReadyAt);
     }
   }
+
+  /** A deleted campaign: its id stays taken (the journal is kept for audit) but it is not found. */
+  record Deleted(String tenantId, String campaignId, Instant deletedAt) implements CampaignState {}
 
   /** A recipient whose message is with an account now. */
   record Dispatch(
