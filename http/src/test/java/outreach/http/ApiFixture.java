@@ -74,30 +74,7 @@ final class ApiFixture implements AutoCloseable {
     suppressions = new SuppressionStore(database.dataSource(), executor, clock);
     Authentication auth = new Authentication(adminToken, tenants, RequestRateLimiter.fromSettings(settings, limiterClock));
     ApiRoutes routes =
-        new ApiRoutes(
-            new HealthRoutes(system),
-            new TenantRoutes(settings, auth, tenants),
-            new AccountRoutes(
-                system,
-                settings,
-                auth,
-                SecretCipher.fromBase64(SecretCipher.generateKey(), List.of()),
-                new AccountDirectory(database.dataSource(), executor)),
-            new CampaignRoutes(
-                system,
-                settings,
-                auth,
-                new RecipientStore(database.dataSource(), executor, clock),
-                new CampaignDirectory(database.dataSource(), executor)),
-            new DeliveryRoutes(
-                settings,
-                auth,
-                new DeliveryDirectory(database.dataSource(), executor),
-                new CampaignDirectory(database.dataSource(), executor)),
-            new SuppressionRoutes(settings, auth, suppressions),
-            new DomainRoutes(system, settings, auth, new SendingDomainDirectory(database.dataSource(), executor)),
-            new AuditRoutes(settings, auth, new JournalReader(system), (kind, events) -> { throw new AssertionError("no audit here"); }),
-            new UnsubscribeRoutes(settings, suppressions, new byte[32]));
+        routes(system, settings, auth, tenants, database.dataSource(), executor, clock, suppressions, new byte[32]);
     ServerBinding binding =
         Http.get(system).newServerAt("127.0.0.1", 0).bind(routes.route()).toCompletableFuture().get(30, TimeUnit.SECONDS);
     http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
@@ -105,6 +82,34 @@ final class ApiFixture implements AutoCloseable {
   }
 
   /** Pages of 20 by default and at most {@code maxPageSize}, uploads of at most {@code maxCsvBytes} and {@code maxCsvRows}, two rejections reported. */
+  /**
+   * Every resource of the API over the real stores, as a node composes them; entities answer
+   * through whatever the test's actor system runs (or stands in for them). Audit is not served here.
+   */
+  static ApiRoutes routes(
+      ActorSystem<?> system,
+      ApiSettings settings,
+      Authentication auth,
+      TenantStore tenants,
+      javax.sql.DataSource dataSource,
+      java.util.concurrent.Executor executor,
+      Clock clock,
+      SuppressionStore suppressions,
+      byte[] unsubscribeKey) {
+    CampaignDirectory campaigns = new CampaignDirectory(dataSource, executor);
+    return new ApiRoutes(
+        new HealthRoutes(system),
+        new TenantRoutes(settings, auth, tenants),
+        new AccountRoutes(
+            system, settings, auth, SecretCipher.fromBase64(SecretCipher.generateKey(), List.of()), new AccountDirectory(dataSource, executor)),
+        new CampaignRoutes(system, settings, auth, new RecipientStore(dataSource, executor, clock), campaigns),
+        new DeliveryRoutes(settings, auth, new DeliveryDirectory(dataSource, executor), campaigns),
+        new SuppressionRoutes(settings, auth, suppressions),
+        new DomainRoutes(system, settings, auth, new SendingDomainDirectory(dataSource, executor)),
+        new AuditRoutes(settings, auth, new JournalReader(system), (kind, events) -> { throw new AssertionError("no audit here"); }),
+        new UnsubscribeRoutes(settings, suppressions, unsubscribeKey));
+  }
+
   static ApiFixture start(String name, int maxPageSize, long maxCsvBytes, int maxCsvRows) throws Exception {
     return new ApiFixture(name, "admin-token-for-" + name, settings(maxPageSize, maxCsvBytes, maxCsvRows, 0, 0), Clock.systemUTC());
   }

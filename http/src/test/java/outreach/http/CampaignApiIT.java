@@ -1,9 +1,5 @@
 package outreach.http;
 
-import outreach.persistence.sending.SendingDomainDirectory;
-
-import outreach.persistence.audit.JournalReader;
-
 import static org.assertj.core.api.Assertions.assertThat;
 
 import akka.actor.testkit.typed.javadsl.ActorTestKit;
@@ -43,13 +39,9 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import outreach.mail.message.UnsubscribeToken;
-import outreach.mail.secret.SecretCipher;
 import outreach.persistence.Database;
 import outreach.persistence.EmbeddedDatabase;
 import outreach.persistence.TenantStore;
-import outreach.persistence.account.AccountDirectory;
-import outreach.persistence.campaign.CampaignDirectory;
-import outreach.persistence.campaign.DeliveryDirectory;
 import outreach.persistence.campaign.RecipientStore;
 import outreach.persistence.campaign.SuppressionStore;
 import outreach.protocol.EntityIds;
@@ -125,25 +117,7 @@ class CampaignApiIT {
             Duration.ofSeconds(5), Duration.ofSeconds(60), 0, 0, ROLE_LOCAL_PARTS, true);
     Authentication auth = new Authentication(ADMIN, tenants);
     ApiRoutes routes =
-        new ApiRoutes(
-            new HealthRoutes(system),
-            new TenantRoutes(settings, auth, tenants),
-            new AccountRoutes(
-                system,
-                settings,
-                auth,
-                SecretCipher.fromBase64(SecretCipher.generateKey(), List.of()),
-                new AccountDirectory(database.dataSource(), executor)),
-            new CampaignRoutes(system, settings, auth, recipients, new CampaignDirectory(database.dataSource(), executor)),
-            new DeliveryRoutes(
-                settings,
-                auth,
-                new DeliveryDirectory(database.dataSource(), executor),
-                new CampaignDirectory(database.dataSource(), executor)),
-            new SuppressionRoutes(settings, auth, suppressions),
-            new DomainRoutes(system, settings, auth, new SendingDomainDirectory(database.dataSource(), executor)),
-            new AuditRoutes(settings, auth, new JournalReader(system), (kind, events) -> { throw new AssertionError("no audit here"); }),
-            new UnsubscribeRoutes(settings, suppressions, TOKEN_KEY));
+        ApiFixture.routes(system, settings, auth, tenants, database.dataSource(), executor, clock, suppressions, TOKEN_KEY);
     binding =
         Http.get(system).newServerAt("127.0.0.1", 0).bind(routes.route()).toCompletableFuture().get(30, TimeUnit.SECONDS);
     http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();

@@ -1,9 +1,5 @@
 package outreach.http;
 
-import outreach.persistence.sending.SendingDomainDirectory;
-
-import outreach.persistence.audit.JournalReader;
-
 import static org.assertj.core.api.Assertions.assertThat;
 
 import akka.actor.testkit.typed.javadsl.ActorTestKit;
@@ -31,14 +27,10 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import outreach.mail.secret.SecretCipher;
 import outreach.persistence.Database;
 import outreach.persistence.EmbeddedDatabase;
 import outreach.persistence.TenantStore;
-import outreach.persistence.account.AccountDirectory;
 import outreach.persistence.campaign.CampaignDirectory;
-import outreach.persistence.campaign.DeliveryDirectory;
-import outreach.persistence.campaign.RecipientStore;
 import outreach.persistence.campaign.SuppressionStore;
 
 /**
@@ -96,21 +88,7 @@ class DeliveryApiIT {
     SuppressionStore suppressions = new SuppressionStore(database.dataSource(), executor, clock);
     CampaignDirectory campaigns = new CampaignDirectory(database.dataSource(), executor);
     ApiRoutes routes =
-        new ApiRoutes(
-            new HealthRoutes(system),
-            new TenantRoutes(settings, auth, tenants),
-            new AccountRoutes(
-                system,
-                settings,
-                auth,
-                SecretCipher.fromBase64(SecretCipher.generateKey(), List.of()),
-                new AccountDirectory(database.dataSource(), executor)),
-            new CampaignRoutes(system, settings, auth, new RecipientStore(database.dataSource(), executor, clock), campaigns),
-            new DeliveryRoutes(settings, auth, new DeliveryDirectory(database.dataSource(), executor), campaigns),
-            new SuppressionRoutes(settings, auth, suppressions),
-            new DomainRoutes(system, settings, auth, new SendingDomainDirectory(database.dataSource(), executor)),
-            new AuditRoutes(settings, auth, new JournalReader(system), (kind, events) -> { throw new AssertionError("no audit here"); }),
-            new UnsubscribeRoutes(settings, suppressions, new byte[32]));
+        ApiFixture.routes(system, settings, auth, tenants, database.dataSource(), executor, clock, suppressions, new byte[32]);
     ServerBinding binding =
         Http.get(system).newServerAt("127.0.0.1", 0).bind(routes.route()).toCompletableFuture().get(30, TimeUnit.SECONDS);
     http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
