@@ -21,6 +21,7 @@ import outreach.actors.campaign.CampaignSettings;
 import outreach.actors.campaign.TemplateRenderer;
 import outreach.actors.domain.DomainPolicy;
 import outreach.actors.domain.RecipientDomain;
+import outreach.actors.limit.PermitHold;
 import outreach.actors.quota.Quota;
 import outreach.actors.sending.DnsRecordsPolicy;
 import outreach.actors.sending.SendingDomain;
@@ -166,7 +167,7 @@ final class OutreachNode {
     } catch (IllegalArgumentException e) {
       throw new StartupException(e.getMessage());
     }
-    Quota.init(system, clock, quotas);
+    Quota.init(system, clock, quotas, PermitHold.ofReservation(config));
     Campaign.init(
         system,
         clock,

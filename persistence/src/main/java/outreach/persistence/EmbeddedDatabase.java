@@ -32,13 +32,25 @@ public final class EmbeddedDatabase implements AutoCloseable {
   /** Starts PostgreSQL keeping its data in {@code dataDirectory} (created if needed, reused if present). */
   public static EmbeddedDatabase start(Path dataDirectory) {
     try {
+      return start(dataDirectory, freePort());
+    } catch (IOException e) {
+      throw new UncheckedIOException("no free port for embedded PostgreSQL", e);
+    }
+  }
+
+  /**
+   * Starts PostgreSQL on {@code port} keeping its data in {@code dataDirectory}: a server stopped with
+   * {@link #close()} and started again this way comes back at the same address with the same data.
+   */
+  public static EmbeddedDatabase start(Path dataDirectory, int port) {
+    try {
       Files.createDirectories(dataDirectory);
       stopOrphanedServer(dataDirectory);
       return new EmbeddedDatabase(
           EmbeddedPostgres.builder()
               .setDataDirectory(dataDirectory)
               .setCleanDataDirectory(false)
-              .setPort(freePort())
+              .setPort(port)
               .setPGStartupWait(Duration.ofSeconds(60))
               .start());
     } catch (IOException e) {

@@ -124,7 +124,7 @@ class MessageSerializationTest {
     Instant at = Instant.parse("2026-01-02T03:04:05.123456Z");
     DeliveryOutcome hard = new DeliveryOutcome(OutcomeClass.RECIPIENT_HARD, 550, Optional.of("5.1.1"), "User unknown", false);
     DeliveryOutcome ok = DeliveryOutcome.success(250, "2.0.0 queued as ABC");
-    PermitLog permits = new PermitLog(List.of(at, at.plusSeconds(1)), LocalDate.of(2026, 1, 2), 2);
+    PermitLog permits = new PermitLog(List.of(at, at.plusSeconds(1)), Map.of("m-1", at), LocalDate.of(2026, 1, 2), 2);
     AccountState.Registered registered =
         new AccountState.Registered(
             "t_1", "acc-1", settings(), "Europe/Berlin", LocalDate.of(2026, 1, 2), at, AccountStatus.PAUSED,
@@ -156,7 +156,7 @@ class MessageSerializationTest {
     return Stream.of(
         new AccountCommand.Register(settings(), "Europe/Berlin", replies.getRef()),
         new AccountCommand.Get(replies.getRef()),
-        new AccountCommand.Send(message, sendReplies.getRef()),
+        new AccountCommand.Send(message, at.plusSeconds(60), sendReplies.getRef()),
         new AccountCommand.QuerySend("<m1@x>", statuses.getRef()),
         new AccountCommand.Pause(Optional.of(at), "maintenance", replies.getRef()),
         new AccountCommand.Resume(replies.getRef()),
@@ -193,6 +193,7 @@ class MessageSerializationTest {
         registered,
         new DomainCommand.Reserve("t_1", "<m1@x>", domainReplies.getRef()),
         new DomainCommand.Release("t_1", "<m1@x>"),
+        new DomainCommand.Settle("t_1", "<m1@x>"),
         new DomainCommand.Defer(at, "421 4.7.0 slow down"),
         new DomainCommand.Get(domainViews.getRef()),
         new DomainReply.Reserved("<m1@x>"),
@@ -200,14 +201,17 @@ class MessageSerializationTest {
         new DomainView("gmail.com", "large-providers", 12, Map.of("t_1", 12), Optional.of(at)),
         new DomainEvent.SendsReserved(List.of(new DomainEvent.Reservation("t_1", "<m1@x>", at)), at),
         new DomainEvent.ReservationReleased("t_1", "<m1@x>", at, at),
+        new DomainEvent.SendsSettled(List.of(new DomainEvent.Settlement("t_1", "<m1@x>")), at),
         new DomainEvent.DomainDeferred(at, "421", at),
         new DomainState(permits, Map.of("t_1", permits), Map.of("<m1@x>", at), Optional.of(at)),
         new QuotaCommand.Acquire("t_1", "<m1@x>", quotaReplies.getRef()),
         new QuotaCommand.Release("<m1@x>"),
+        new QuotaCommand.Settle("<m1@x>"),
         new QuotaCommand.Granted("<m1@x>"),
         new QuotaCommand.Throttled("<m1@x>", at, "100/1m"),
         new QuotaEvent.PermitsGranted(List.of(new QuotaEvent.Grant("t_1", "<m1@x>", at)), at),
         new QuotaEvent.PermitReleased("<m1@x>", at, at),
+        new QuotaEvent.PermitsSettled(List.of("<m1@x>"), at),
         new QuotaState(permits, Map.of("<m1@x>", at)),
         new CampaignCommand.Create(spec, campaignReplies.getRef()),
         new CampaignCommand.RecipientsAdded(10, 10L, campaignReplies.getRef()),

@@ -238,7 +238,11 @@ public final class SmtpAccount
       waiting.add(messageId);
       return Effect().stash();
     }
-    PermitDecision decision = windows(state).check(state.permits(), now, warmUpCap(state, now));
+    if (now.isAfter(cmd.startBy())) {
+      // Its turn came too late: the quota's and the domain's permits were for a send by startBy.
+      return Effect().reply(cmd.replyTo(), new SendReply.Throttled(localId(), now, "the send was not started by " + cmd.startBy()));
+    }
+    PermitDecision decision = windows(policy, state).check(state.permits(), now, warmUpCap(state, now));
     if (decision instanceof PermitDecision.Throttled t) {
       return Effect().reply(cmd.replyTo(), new SendReply.Throttled(localId(), t.retryAt(), t.limit()));
     }
@@ -405,7 +409,7 @@ public final class SmtpAccount
       throw new IllegalStateException("unexpected " + event.getClass().getSimpleName() + " before registration");
     }
     AccountState.Registered s = (AccountState.Registered) state;
-    if (event instanceof AccountEvent.SendStarted e) return started(s, e);
+    if (event instanceof AccountEvent.SendStarted e) return started(policy, s, e);
     if (event instanceof AccountEvent.SendFinished e) return finished(policy, s, e);
     if (event instanceof AccountEvent.AccountPaused e) {
       return withStatus(s, AccountStatus.PAUSED, e.until(), Optional.of(e.reason()), s.consecutiveFailures());
@@ -429,12 +433,12 @@ public final class SmtpAccount
     throw new IllegalStateException("unexpected " + event.getClass().getSimpleName() + " for a registered account");
   }
 
-  private static AccountState started(AccountState.Registered s, AccountEvent.SendStarted e) {
+  private static AccountState started(AccountPolicy policy, AccountState.Registered s, AccountEvent.SendStarted e) {
     Map<String, String> inFlight = new HashMap<>(s.inFlight());
     inFlight.put(e.messageId(), e.campaignId());
     return new AccountState.Registered(
         s.tenantId(), s.accountId(), s.settings(), s.timeZone(), s.firstDay(), s.createdAt(), s.status(),
-        s.pausedUntil(), s.statusReason(), s.consecutiveFailures(), windows(s).record(s.permits(), e.at()), inFlight,
+        s.pausedUntil(), s.statusReason(), s.consecutiveFailures(), windows(policy, s).record(s.permits(), e.at(), e.messageId()), inFlight,
         s.outcomes());
   }
 
@@ -449,7 +453,7 @@ public final class SmtpAccount
         e.outcome().succeeded() ? 0 : countsAgainstAccount(e.outcome()) ? s.consecutiveFailures() + 1 : s.consecutiveFailures();
     return new AccountState.Registered(
         s.tenantId(), s.accountId(), s.settings(), s.timeZone(), s.firstDay(), s.createdAt(), s.status(),
-        s.pausedUntil(), s.statusReason(), failures, s.permits(), inFlight, outcomes);
+        s.pausedUntil(), s.statusReason(), failures, windows(policy, s).settle(s.permits(), e.messageId(), e.at()), inFlight, outcomes);
   }
 
   private static AccountState withStatus(
@@ -526,8 +530,8 @@ public final class SmtpAccount
     return session;
   }
 
-  private static SendWindows windows(AccountState.Registered state) {
-    return new SendWindows(state.settings().limits(), ZoneId.of(state.timeZone()));
+  private static SendWindows windows(AccountPolicy policy, AccountState.Registered state) {
+    return new SendWindows(state.settings().limits(), ZoneId.of(state.timeZone()), policy.permitHold());
   }
 
   private int dailyLimit(AccountState.Registered state) {
@@ -545,7 +549,7 @@ public final class SmtpAccount
 
   private AccountReply found(AccountState.Registered s) {
     Instant now = now();
-    SendWindows windows = windows(s);
+    SendWindows windows = windows(policy, s);
     LocalDate today = windows.dayOf(now);
     int cap = windows.dailyCap(warmUpCap(s, now));
     List<RateLimit> sliding = s.settings().limits().stream().filter(l -> !l.calendarDay()).toList();

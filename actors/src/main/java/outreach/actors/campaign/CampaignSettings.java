@@ -19,6 +19,7 @@ public record CampaignSettings(
     int fetchSize,
     Duration permitTimeout,
     Duration sendTimeout,
+    Duration sendStartWithin,
     Duration recheckInterval,
     QuotaPolicy quotas) {
 
@@ -41,6 +42,7 @@ public record CampaignSettings(
         c.getInt("fetch-size"),
         c.getDuration("permit-timeout"),
         c.getDuration("send-timeout"),
+        c.getDuration("send-start-within"),
         c.getDuration("recheck-interval"),
         QuotaPolicy.fromConfig(config));
   }

@@ -22,7 +22,9 @@ import outreach.protocol.quota.QuotaKeys;
 /**
  * One try at sending one recipient's message: permits from the global and the tenant's quota, a reservation from
  * the recipient's domain, then the account's send. A refusal at any step gives back what the
- * earlier steps granted, so capacity is only used by SMTP transactions.
+ * earlier steps granted, so capacity is only used by SMTP transactions; once the transaction is over,
+ * the quotas and the domain hear of it, so they count the send from then on (the latest it can have
+ * reached the server). The account must start the send within {@code send-start-within}.
  */
 final class SendAttempt {
 
@@ -122,11 +124,14 @@ final class SendAttempt {
   private CompletionStage<Result> send(String account, RenderedMessage m) {
     return sharding
         .entityRefFor(SmtpAccountKeys.ENTITY_KEY, EntityIds.of(m.tenantId(), account))
-        .<SendReply>ask(r -> new AccountCommand.Send(m, r), settings.sendTimeout())
+        .<SendReply>ask(r -> new AccountCommand.Send(m, now().plus(settings.sendStartWithin()), r), settings.sendTimeout())
         .handle(
             (reply, failure) -> {
               if (failure != null) return new Unanswered("account " + account + " did not answer: " + failure.getMessage());
-              if (reply instanceof SendReply.Attempted a) return new Attempted(a.outcome());
+              if (reply instanceof SendReply.Attempted a) {
+                settle(m);
+                return new Attempted(a.outcome());
+              }
               releaseQuota(m);
               releaseDomain(m);
               if (reply instanceof SendReply.Throttled t) {
@@ -140,6 +145,19 @@ final class SendAttempt {
 
   private Result noAnswer(Blocker blocker, String who) {
     return new Returned(now().plus(settings.recheckInterval()), who + " did not answer", blocker);
+  }
+
+  /** The transaction is over: the quotas and the domain count the send from now on. */
+  private void settle(RenderedMessage m) {
+    if (settings.quotas().global().isPresent()) {
+      sharding.entityRefFor(QuotaKeys.ENTITY_KEY, QuotaKeys.GLOBAL).tell(new QuotaCommand.Settle(m.messageId()));
+    }
+    if (settings.quotas().forTenant(m.tenantId()).isPresent()) {
+      sharding.entityRefFor(QuotaKeys.ENTITY_KEY, QuotaPolicy.tenantQuotaId(m.tenantId())).tell(new QuotaCommand.Settle(m.messageId()));
+    }
+    sharding
+        .entityRefFor(RecipientDomainKeys.ENTITY_KEY, RecipientDomainKeys.entityId(m.recipientDomain()))
+        .tell(new DomainCommand.Settle(m.tenantId(), m.messageId()));
   }
 
   private void releaseQuota(RenderedMessage m) {

@@ -2,6 +2,7 @@ package outreach.actors.domain;
 
 import com.typesafe.config.Config;
 import java.time.Duration;
+import outreach.actors.limit.PermitHold;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
@@ -15,8 +16,11 @@ import outreach.protocol.RateLimit;
  */
 public record DomainPolicy(Caps standard, Map<String, Caps> providers, Duration deferral) {
 
-  /** The caps that apply to a domain, and the name of the policy they come from. */
-  public record Caps(String name, List<RateLimit> tenantLimits, List<RateLimit> systemLimits) {}
+  /**
+   * The caps that apply to a domain, the name of the policy they come from, and how long a reservation
+   * whose send has not been reported over still counts ({@link PermitHold#ofReservation}).
+   */
+  public record Caps(String name, List<RateLimit> tenantLimits, List<RateLimit> systemLimits, Duration hold) {}
 
   public Caps capsFor(String domain) {
     return providers.getOrDefault(domain.toLowerCase(Locale.ROOT), standard);
@@ -24,12 +28,13 @@ public record DomainPolicy(Caps standard, Map<String, Caps> providers, Duration 
 
   public static DomainPolicy fromConfig(Config config) {
     Config c = config.getConfig("outreach.recipient-domains");
-    Caps standard = new Caps("standard", limits(c, "tenant-limits"), limits(c, "system-limits"));
+    Duration hold = PermitHold.ofReservation(config);
+    Caps standard = new Caps("standard", limits(c, "tenant-limits"), limits(c, "system-limits"), hold);
     Map<String, Caps> providers = new HashMap<>();
     Config policies = c.getConfig("providers");
     for (String name : policies.root().keySet()) {
       Config p = policies.getConfig(name);
-      Caps caps = new Caps(name, limits(p, "tenant-limits"), limits(p, "system-limits"));
+      Caps caps = new Caps(name, limits(p, "tenant-limits"), limits(p, "system-limits"), hold);
       for (String domain : p.getStringList("domains")) providers.put(domain.toLowerCase(Locale.ROOT), caps);
     }
     return new DomainPolicy(standard, Map.copyOf(providers), c.getDuration("deferral"));

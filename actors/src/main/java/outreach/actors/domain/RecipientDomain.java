@@ -56,6 +56,7 @@ public final class RecipientDomain extends EventSourcedBehavior<DomainCommand, D
   private final DomainPolicy.Caps caps;
   private final ActorContext<DomainCommand> context;
   private final List<Pending> pending = new ArrayList<>();
+  private final List<DomainEvent.Settlement> settled = new ArrayList<>();
   /** The state with the pending reservations applied: what decisions are made against. */
   private DomainState working;
 
@@ -95,6 +96,7 @@ public final class RecipientDomain extends EventSourcedBehavior<DomainCommand, D
         .onCommand(DomainCommand.Reserve.class, this::reserve)
         .onCommand(Flush.class, this::flush)
         .onCommand(DomainCommand.Release.class, this::release)
+        .onCommand(DomainCommand.Settle.class, this::settle)
         .onCommand(DomainCommand.Defer.class, this::defer)
         .onCommand(DomainCommand.Get.class, this::get)
         .build();
@@ -123,8 +125,21 @@ public final class RecipientDomain extends EventSourcedBehavior<DomainCommand, D
     var reservation = new DomainEvent.Reservation(cmd.tenantId(), cmd.messageId(), now);
     working = fold(caps, current, reservation);
     pending.add(new Pending(reservation, cmd.replyTo()));
-    if (pending.size() == 1) context.getSelf().tell(new Flush());
+    flushSoon();
     return Effect().none();
+  }
+
+  /** The send of a reservation ended: written with the next batch, it counts at the time of writing. */
+  private Effect<DomainEvent, DomainState> settle(DomainState state, DomainCommand.Settle cmd) {
+    var settlement = new DomainEvent.Settlement(cmd.tenantId(), cmd.messageId());
+    if (!working(state).reservations().containsKey(cmd.messageId()) || settled.contains(settlement)) return Effect().none();
+    settled.add(settlement);
+    flushSoon();
+    return Effect().none();
+  }
+
+  private void flushSoon() {
+    if (pending.size() + settled.size() == 1) context.getSelf().tell(new Flush());
   }
 
   /** The throttle that lasts longest, if either scope is full. */
@@ -138,12 +153,16 @@ public final class RecipientDomain extends EventSourcedBehavior<DomainCommand, D
   }
 
   private Effect<DomainEvent, DomainState> flush(DomainState state, Flush flush) {
-    if (pending.isEmpty()) return Effect().none();
+    if (pending.isEmpty() && settled.isEmpty()) return Effect().none();
     List<Pending> batch = List.copyOf(pending);
     pending.clear();
-    var event = new DomainEvent.SendsReserved(batch.stream().map(Pending::reservation).toList(), now());
+    List<DomainEvent> events = new ArrayList<>(2);
+    Instant now = now();
+    if (!batch.isEmpty()) events.add(new DomainEvent.SendsReserved(batch.stream().map(Pending::reservation).toList(), now));
+    if (!settled.isEmpty()) events.add(new DomainEvent.SendsSettled(List.copyOf(settled), now));
+    settled.clear();
     return Effect()
-        .persist(event)
+        .persist(events)
         .thenRun(
             s -> {
               working = null;
@@ -194,10 +213,24 @@ public final class RecipientDomain extends EventSourcedBehavior<DomainCommand, D
     }
     if (event instanceof DomainEvent.ReservationReleased e) {
       Map<String, PermitLog> tenants = new HashMap<>(s.tenants());
-      tenants.computeIfPresent(e.tenantId(), (t, log) -> tenantWindows(caps).release(log, e.reservedAt()));
+      tenants.computeIfPresent(e.tenantId(), (t, log) -> tenantWindows(caps).release(log, e.reservedAt(), e.messageId()));
       Map<String, Instant> reservations = new LinkedHashMap<>(s.reservations());
       reservations.remove(e.messageId());
-      return new DomainState(systemWindows(caps).release(s.system(), e.reservedAt()), tenants, reservations, s.deferredUntil());
+      return new DomainState(
+          systemWindows(caps).release(s.system(), e.reservedAt(), e.messageId()), tenants, reservations, s.deferredUntil());
+    }
+    if (event instanceof DomainEvent.SendsSettled e) {
+      Map<String, PermitLog> tenants = new HashMap<>(s.tenants());
+      Map<String, Instant> reservations = new LinkedHashMap<>(s.reservations());
+      PermitLog system = s.system();
+      SendWindows perTenant = tenantWindows(caps);
+      SendWindows all = systemWindows(caps);
+      for (DomainEvent.Settlement settlement : e.settlements()) {
+        tenants.computeIfPresent(settlement.tenantId(), (t, log) -> perTenant.settle(log, settlement.messageId(), e.at()));
+        system = all.settle(system, settlement.messageId(), e.at());
+        reservations.remove(settlement.messageId());
+      }
+      return new DomainState(system, tenants, reservations, s.deferredUntil());
     }
     DomainEvent.DomainDeferred e = (DomainEvent.DomainDeferred) event;
     return new DomainState(s.system(), s.tenants(), s.reservations(), Optional.of(e.until()));
@@ -205,11 +238,11 @@ public final class RecipientDomain extends EventSourcedBehavior<DomainCommand, D
 
   private static DomainState fold(DomainPolicy.Caps caps, DomainState s, DomainEvent.Reservation r) {
     Map<String, PermitLog> tenants = new HashMap<>(s.tenants());
-    tenants.put(r.tenantId(), tenantWindows(caps).record(tenants.getOrDefault(r.tenantId(), PermitLog.EMPTY), r.at()));
+    tenants.put(r.tenantId(), tenantWindows(caps).record(tenants.getOrDefault(r.tenantId(), PermitLog.EMPTY), r.at(), r.messageId()));
     LinkedHashMap<String, Instant> reservations = new LinkedHashMap<>(s.reservations());
     reservations.put(r.messageId(), r.at());
     while (reservations.size() > REMEMBERED_RESERVATIONS) reservations.remove(reservations.keySet().iterator().next());
-    return new DomainState(systemWindows(caps).record(s.system(), r.at()), tenants, reservations, s.deferredUntil());
+    return new DomainState(systemWindows(caps).record(s.system(), r.at(), r.messageId()), tenants, reservations, s.deferredUntil());
   }
 
   private DomainState working(DomainState state) {
@@ -225,11 +258,11 @@ public final class RecipientDomain extends EventSourcedBehavior<DomainCommand, D
   }
 
   private static SendWindows tenantWindows(DomainPolicy.Caps caps) {
-    return new SendWindows(caps.tenantLimits(), ZoneOffset.UTC);
+    return new SendWindows(caps.tenantLimits(), ZoneOffset.UTC, caps.hold());
   }
 
   private static SendWindows systemWindows(DomainPolicy.Caps caps) {
-    return new SendWindows(caps.systemLimits(), ZoneOffset.UTC);
+    return new SendWindows(caps.systemLimits(), ZoneOffset.UTC, caps.hold());
   }
 
   private Instant now() {

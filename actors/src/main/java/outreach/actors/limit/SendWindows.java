@@ -5,15 +5,25 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneId;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import outreach.protocol.RateLimit;
 import outreach.protocol.limit.PermitLog;
 
 /**
- * The limits of one sender, exactly: every sliding window {@code N/d} holds at most N permits in
- * any interval (t - d, t]; a {@code /1d} limit holds at most its count (or a lower daily cap, such
- * as warm-up) per calendar day in the sender's time zone. Pure: the caller persists the permit
- * before the send it allows, then folds it in with {@link #record}.
+ * The limits of one sender, exactly, as the receiving server sees them: every sliding window {@code N/d}
+ * holds at most N sends in any interval (t - d, t]; a {@code /1d} limit holds at most its count (or a
+ * lower daily cap, such as warm-up) per calendar day in the sender's time zone. Pure: the caller persists
+ * the permit before the send it allows, then folds it in with {@link #record}.
+ *
+ * <p>A send reaches the server some time after its permit, at the latest when its SMTP transaction ends.
+ * So a permit is counted at its grant while it is open, and moved to the end of its transaction when that
+ * is known ({@link #settle}); a permit that stays open longer than its window still counts, as if its
+ * send were happening now, until {@code hold} has passed since its grant: the longest a permit can take
+ * to become a finished SMTP transaction (the ask timeouts, the deadline for starting the send, and the
+ * SMTP timeouts). Counting this way, sends measured at the server never exceed a limit, however long
+ * each one took.
  */
 public final class SendWindows {
 
@@ -21,18 +31,26 @@ public final class SendWindows {
   private final int dailyLimit;
   private final ZoneId zone;
   private final Duration longest;
+  private final Duration hold;
   private final int keep;
+
+  /** Windows whose permits are settled as soon as they are granted (no hold). */
+  public SendWindows(List<RateLimit> limits, ZoneId zone) {
+    this(limits, zone, Duration.ZERO);
+  }
 
   /**
    * @param limits the sender's limits; at most one {@code /1d} limit counts per calendar day
    * @param zone the time zone whose calendar days {@code /1d} counts
+   * @param hold how long after its grant an open permit may still turn into a send at the server
    */
-  public SendWindows(List<RateLimit> limits, ZoneId zone) {
+  public SendWindows(List<RateLimit> limits, ZoneId zone, Duration hold) {
     this.sliding = limits.stream().filter(l -> !l.calendarDay()).toList();
     this.dailyLimit =
         limits.stream().filter(RateLimit::calendarDay).mapToInt(RateLimit::count).min().orElse(Integer.MAX_VALUE);
     this.zone = zone;
     this.longest = sliding.stream().map(RateLimit::window).max(Duration::compareTo).orElse(Duration.ZERO);
+    this.hold = hold;
     this.keep = sliding.stream().mapToInt(RateLimit::count).max().orElse(0);
   }
 
@@ -57,12 +75,20 @@ public final class SendWindows {
     String full = null;
     for (RateLimit limit : sliding) {
       Instant windowStart = now.minus(limit.window());
-      List<Instant> inWindow = log.recent().stream().filter(t -> t.isAfter(windowStart)).toList();
-      if (inWindow.size() >= limit.count()) {
-        // The permit that must leave the window before one more fits: the (k - N + 1)-th oldest.
-        Instant leaves = inWindow.get(inWindow.size() - limit.count()).plus(limit.window());
-        if (retryAt == null || leaves.isAfter(retryAt)) {
-          retryAt = leaves;
+      // When each counted permit leaves the window at the earliest: a permit still open leaves no sooner
+      // than a window after now (its send may be under way).
+      List<Instant> leaves = new ArrayList<>();
+      for (Instant t : log.recent()) if (t.isAfter(windowStart)) leaves.add(t.plus(limit.window()));
+      Instant stillOpen = windowStart.minus(hold);
+      for (Instant granted : log.open().values()) {
+        if (!granted.isAfter(windowStart) && granted.isAfter(stillOpen)) leaves.add(now.plus(limit.window()));
+      }
+      if (leaves.size() >= limit.count()) {
+        leaves.sort(null);
+        // One more fits once the (k - N + 1)-th earliest of them has left.
+        Instant leaving = leaves.get(leaves.size() - limit.count());
+        if (retryAt == null || leaving.isAfter(retryAt)) {
+          retryAt = leaving;
           full = limit.toString();
         }
       }
@@ -70,8 +96,16 @@ public final class SendWindows {
     return retryAt == null ? new PermitDecision.Granted() : new PermitDecision.Throttled(retryAt, full);
   }
 
-  /** The log after a permit granted at {@code at}: pruned to what the windows still need. */
+  /** The log after a permit granted at {@code at} that is settled at once: pruned to what the windows still need. */
   public PermitLog record(PermitLog log, Instant at) {
+    return record(log, at, null);
+  }
+
+  /**
+   * The log after a permit granted at {@code at} for message {@code messageId}, open until {@link #settle}d
+   * or {@link #release}d (a null id: settled at once).
+   */
+  public PermitLog record(PermitLog log, Instant at, String messageId) {
     List<Instant> recent = new ArrayList<>(log.recent().size() + 1);
     Instant horizon = at.minus(longest);
     for (Instant t : log.recent()) if (t.isAfter(horizon)) recent.add(t);
@@ -79,22 +113,60 @@ public final class SendWindows {
     recent.sort(Instant::compareTo);
     if (recent.size() > keep) recent = recent.subList(recent.size() - keep, recent.size());
     LocalDate day = dayOf(at);
-    return new PermitLog(recent, day, log.grantedOn(day) + 1);
+    return new PermitLog(recent, openAfter(log.open(), at, messageId, at), day, log.grantedOn(day) + 1);
+  }
+
+  /**
+   * The log after the send of an open permit ended at {@code at}: the permit counts from then on at that
+   * instant, the latest its send can have reached the server. Unknown ids leave the log as it is.
+   */
+  public PermitLog settle(PermitLog log, String messageId, Instant at) {
+    Instant granted = log.open().get(messageId);
+    if (granted == null) return log;
+    List<Instant> recent = new ArrayList<>(log.recent());
+    recent.remove(granted);
+    recent.add(at.isBefore(granted) ? granted : at);
+    recent.sort(Instant::compareTo);
+    if (recent.size() > keep) recent = recent.subList(recent.size() - keep, recent.size());
+    Map<String, Instant> open = new LinkedHashMap<>(log.open());
+    open.remove(messageId);
+    return new PermitLog(recent, open, log.day(), log.grantedOnDay());
   }
 
   /** The log after a permit at {@code at} was given back unused (a reservation that ended without a send). */
   public PermitLog release(PermitLog log, Instant at) {
+    return release(log, at, null);
+  }
+
+  /** The log after the permit of {@code messageId}, granted at {@code at}, was given back unused. */
+  public PermitLog release(PermitLog log, Instant at, String messageId) {
     List<Instant> recent = new ArrayList<>(log.recent());
     recent.remove(at);
     LocalDate day = dayOf(at);
     int onDay = day.equals(log.day()) ? Math.max(0, log.grantedOnDay() - 1) : log.grantedOnDay();
-    return new PermitLog(recent, log.day(), onDay);
+    Map<String, Instant> open = new LinkedHashMap<>(log.open());
+    if (messageId != null) open.remove(messageId);
+    return new PermitLog(recent, open, log.day(), onDay);
   }
 
-  /** Permits in each sliding window at {@code now}, in the order of the limits. */
+  /** Permits in each sliding window at {@code now}, in the order of the limits (open ones older than the window included). */
   public List<Integer> usage(PermitLog log, Instant now) {
     return sliding.stream()
-        .map(l -> (int) log.recent().stream().filter(t -> t.isAfter(now.minus(l.window()))).count())
+        .map(l -> {
+          Instant start = now.minus(l.window());
+          long settled = log.recent().stream().filter(t -> t.isAfter(start)).count();
+          long open = log.open().values().stream().filter(t -> !t.isAfter(start) && t.isAfter(start.minus(hold))).count();
+          return (int) (settled + open);
+        })
         .toList();
+  }
+
+  /** The open permits after one more, without those that can no longer count in any window. */
+  private Map<String, Instant> openAfter(Map<String, Instant> open, Instant now, String messageId, Instant at) {
+    Instant useless = now.minus(longest).minus(hold);
+    Map<String, Instant> next = new LinkedHashMap<>();
+    for (var e : open.entrySet()) if (e.getValue().isAfter(useless)) next.put(e.getKey(), e.getValue());
+    if (messageId != null && !longest.isZero()) next.put(messageId, at);
+    return next;
   }
 }

@@ -26,6 +26,7 @@ import java.util.Map;
 import outreach.actors.limit.PermitDecision;
 import outreach.actors.limit.SendWindows;
 import outreach.protocol.RateLimit;
+import outreach.protocol.limit.PermitLog;
 import outreach.protocol.quota.QuotaCommand;
 import outreach.protocol.quota.QuotaEvent;
 import outreach.protocol.quota.QuotaKeys;
@@ -50,23 +51,28 @@ public final class Quota extends EventSourcedBehavior<QuotaCommand, QuotaEvent, 
   private final SendWindows windows;
   private final ActorContext<QuotaCommand> context;
   private final List<Pending> pending = new ArrayList<>();
+  private final List<String> settled = new ArrayList<>();
   private QuotaState working;
 
-  public static void init(ActorSystem<?> system, Clock clock, QuotaPolicy policy) {
+  /**
+   * @param hold how long a permit whose send has not been reported over may still turn into a message at
+   *     the server ({@link outreach.actors.limit.PermitHold#ofReservation})
+   */
+  public static void init(ActorSystem<?> system, Clock clock, QuotaPolicy policy, Duration hold) {
     ClusterSharding.get(system)
-        .init(Entity.of(QuotaKeys.ENTITY_KEY, ctx -> create(ctx.getEntityId(), clock, policy.limitsOf(ctx.getEntityId()))));
+        .init(Entity.of(QuotaKeys.ENTITY_KEY, ctx -> create(ctx.getEntityId(), clock, policy.limitsOf(ctx.getEntityId()), hold)));
   }
 
-  public static Behavior<QuotaCommand> create(String entityId, Clock clock, List<RateLimit> limits) {
-    return Behaviors.setup(ctx -> new Quota(entityId, clock, limits, ctx));
+  public static Behavior<QuotaCommand> create(String entityId, Clock clock, List<RateLimit> limits, Duration hold) {
+    return Behaviors.setup(ctx -> new Quota(entityId, clock, limits, hold, ctx));
   }
 
-  private Quota(String entityId, Clock clock, List<RateLimit> limits, ActorContext<QuotaCommand> context) {
+  private Quota(String entityId, Clock clock, List<RateLimit> limits, Duration hold, ActorContext<QuotaCommand> context) {
     super(
         PersistenceId.ofUniqueId(QuotaKeys.ENTITY_KEY.name() + "|" + entityId),
         SupervisorStrategy.restartWithBackoff(Duration.ofMillis(200), Duration.ofSeconds(5), 0.1));
     this.clock = clock;
-    this.windows = new SendWindows(limits, ZoneOffset.UTC);
+    this.windows = new SendWindows(limits, ZoneOffset.UTC, hold);
     this.context = context;
   }
 
@@ -87,6 +93,7 @@ public final class Quota extends EventSourcedBehavior<QuotaCommand, QuotaEvent, 
         .onCommand(QuotaCommand.Acquire.class, this::acquire)
         .onCommand(Flush.class, this::flush)
         .onCommand(QuotaCommand.Release.class, this::release)
+        .onCommand(QuotaCommand.Settle.class, this::settle)
         .build();
   }
 
@@ -105,16 +112,34 @@ public final class Quota extends EventSourcedBehavior<QuotaCommand, QuotaEvent, 
     var grant = new QuotaEvent.Grant(cmd.tenantId(), cmd.messageId(), now);
     working = fold(windows, current, grant);
     pending.add(new Pending(grant, cmd.replyTo()));
-    if (pending.size() == 1) context.getSelf().tell(new Flush());
+    flushSoon();
     return Effect().none();
   }
 
+  /** The send of a granted permit ended: written with the next batch, it counts at the time of writing. */
+  private Effect<QuotaEvent, QuotaState> settle(QuotaState state, QuotaCommand.Settle cmd) {
+    QuotaState current = working == null ? state : working;
+    if (!current.grants().containsKey(cmd.messageId()) || settled.contains(cmd.messageId())) return Effect().none();
+    settled.add(cmd.messageId());
+    flushSoon();
+    return Effect().none();
+  }
+
+  private void flushSoon() {
+    if (pending.size() + settled.size() == 1) context.getSelf().tell(new Flush());
+  }
+
   private Effect<QuotaEvent, QuotaState> flush(QuotaState state, Flush flush) {
-    if (pending.isEmpty()) return Effect().none();
+    if (pending.isEmpty() && settled.isEmpty()) return Effect().none();
     List<Pending> batch = List.copyOf(pending);
     pending.clear();
+    List<QuotaEvent> events = new ArrayList<>(2);
+    Instant now = now();
+    if (!batch.isEmpty()) events.add(new QuotaEvent.PermitsGranted(batch.stream().map(Pending::grant).toList(), now));
+    if (!settled.isEmpty()) events.add(new QuotaEvent.PermitsSettled(List.copyOf(settled), now));
+    settled.clear();
     return Effect()
-        .persist(new QuotaEvent.PermitsGranted(batch.stream().map(Pending::grant).toList(), now()))
+        .persist(events)
         .thenRun(
             s -> {
               working = null;
@@ -145,17 +170,26 @@ public final class Quota extends EventSourcedBehavior<QuotaCommand, QuotaEvent, 
       for (QuotaEvent.Grant g : e.grants()) folded = fold(windows, folded, g);
       return folded;
     }
+    if (event instanceof QuotaEvent.PermitsSettled e) {
+      Map<String, Instant> grants = new LinkedHashMap<>(s.grants());
+      PermitLog permits = s.permits();
+      for (String id : e.messageIds()) {
+        permits = windows.settle(permits, id, e.at());
+        grants.remove(id);
+      }
+      return new QuotaState(permits, grants);
+    }
     QuotaEvent.PermitReleased e = (QuotaEvent.PermitReleased) event;
     Map<String, Instant> grants = new LinkedHashMap<>(s.grants());
     grants.remove(e.messageId());
-    return new QuotaState(windows.release(s.permits(), e.grantedAt()), grants);
+    return new QuotaState(windows.release(s.permits(), e.grantedAt(), e.messageId()), grants);
   }
 
   private static QuotaState fold(SendWindows windows, QuotaState s, QuotaEvent.Grant g) {
     LinkedHashMap<String, Instant> grants = new LinkedHashMap<>(s.grants());
     grants.put(g.messageId(), g.at());
     while (grants.size() > REMEMBERED_GRANTS) grants.remove(grants.keySet().iterator().next());
-    return new QuotaState(windows.record(s.permits(), g.at()), grants);
+    return new QuotaState(windows.record(s.permits(), g.at(), g.messageId()), grants);
   }
 
   private Instant now() {

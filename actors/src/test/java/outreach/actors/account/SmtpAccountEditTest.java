@@ -39,7 +39,7 @@ class SmtpAccountEditTest {
 
   private static final Instant START = Instant.parse("2026-03-02T08:00:00Z");
   private static final String ENTITY = "t_1|acc-1";
-  private static final AccountPolicy POLICY = new AccountPolicy(3, Duration.ofHours(24), Duration.ofMinutes(30), 100);
+  private static final AccountPolicy POLICY = new AccountPolicy(3, Duration.ofHours(24), Duration.ofMinutes(30), 100, Duration.ofMinutes(15));
   private static final AccountSettingsChange NO_CHANGE =
       new AccountSettingsChange(
           Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(),
@@ -93,7 +93,7 @@ class SmtpAccountEditTest {
         new RenderedMessage(
             "<m" + n + "@example.com>", "t_1", "c1", "r" + n + "@example.org", "", "Hi", "Hello", Optional.empty(),
             "https://x.example/u/t", "mailto:u@x.example", "1 Main St");
-    return account.<SendReply>runCommand(r -> new AccountCommand.Send(message, r)).reply();
+    return account.<SendReply>runCommand(r -> new AccountCommand.Send(message, clock.instant().plusSeconds(60), r)).reply();
   }
 
   private AccountReply update(AccountSettingsChange change) {

@@ -36,7 +36,7 @@ class SmtpAccountTest {
 
   private static final Instant START = Instant.parse("2026-03-02T08:00:00Z");
   private static final String ENTITY = "t_1|acc-1";
-  private static final AccountPolicy POLICY = new AccountPolicy(3, Duration.ofHours(24), Duration.ofMinutes(30), 100);
+  private static final AccountPolicy POLICY = new AccountPolicy(3, Duration.ofHours(24), Duration.ofMinutes(30), 100, Duration.ofMinutes(15));
 
   private static ActorTestKit testKit;
   private static SecretCipher cipher;
@@ -86,7 +86,7 @@ class SmtpAccountTest {
   }
 
   private SendReply send(int n) {
-    return account.<SendReply>runCommand(r -> new AccountCommand.Send(message(n), r)).reply();
+    return account.<SendReply>runCommand(r -> new AccountCommand.Send(message(n), clock.instant().plusSeconds(60), r)).reply();
   }
 
   @Test
@@ -114,7 +114,7 @@ class SmtpAccountTest {
   @Test
   void sendsWithTheOpenedPasswordAndWritesThePermitFirst() {
     register(AccountSettings.DEFAULT_LIMITS, WarmUp.DEFAULT);
-    var result = account.<SendReply>runCommand(r -> new AccountCommand.Send(message(1), r));
+    var result = account.<SendReply>runCommand(r -> new AccountCommand.Send(message(1), clock.instant().plusSeconds(60), r));
     assertThat(result.reply()).isEqualTo(new SendReply.Attempted("acc-1", "<m1@example.com>", ScriptedSmtpGateway.OK));
     assertThat(smtp.passwords()).containsExactly("smtp-password");
     assertThat(smtp.sent()).extracting(RenderedMessage::messageId).containsExactly("<m1@example.com>");

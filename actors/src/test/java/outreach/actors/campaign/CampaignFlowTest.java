@@ -93,18 +93,18 @@ class CampaignFlowTest {
     Clock clock = Clock.systemUTC();
     // Each account gets its own scripted server, found by the account's host name.
     SmtpAccount.init(
-        testKit.system(), clock, new AccountPolicy(3, Duration.ofHours(24), Duration.ofMinutes(30), 1000), cipher,
+        testKit.system(), clock, new AccountPolicy(3, Duration.ofHours(24), Duration.ofMinutes(30), 1000, Duration.ofMinutes(15)), cipher,
         (settings, password) -> servers.computeIfAbsent(settings.host(), h -> new ScriptedSmtpGateway()).open(settings, password));
     RecipientDomain.init(
         testKit.system(), clock,
-        new DomainPolicy(new DomainPolicy.Caps("standard", List.of(RateLimit.parse("1000/1d")), List.of(RateLimit.parse("1000/1d"))), Map.of(), Duration.ofMinutes(30)));
+        new DomainPolicy(new DomainPolicy.Caps("standard", List.of(RateLimit.parse("1000/1d")), List.of(RateLimit.parse("1000/1d")), Duration.ofMinutes(15)), Map.of(), Duration.ofMinutes(30)));
     QuotaPolicy quotas =
         new QuotaPolicy(Optional.of(List.of(RateLimit.parse("1000/1m"))), Optional.empty(), Map.of("t_capped", List.of(RateLimit.parse("2/1h"))));
-    Quota.init(testKit.system(), clock, quotas);
+    Quota.init(testKit.system(), clock, quotas, Duration.ofMinutes(15));
     CampaignSettings settings =
         new CampaignSettings(
             List.of(Duration.ofMillis(50), Duration.ofMillis(50), Duration.ofMillis(50)), 0.10, 20, Duration.ofMillis(200), 7,
-            Duration.ofSeconds(5), Duration.ofSeconds(10), Duration.ofMillis(200), quotas);
+            Duration.ofSeconds(5), Duration.ofSeconds(10), Duration.ofSeconds(60), Duration.ofMillis(200), quotas);
     ClusterSharding.get(testKit.system())
         .init(
             akka.cluster.sharding.typed.javadsl.Entity.of(
@@ -281,7 +281,7 @@ class CampaignFlowTest {
             .render(TENANT, campaign, spec(List.of("r1")), list.get(0).email(), list.get(0).variables());
     ClusterSharding.get(testKit.system())
         .entityRefFor(SmtpAccountKeys.ENTITY_KEY, EntityIds.of(TENANT, "r1"))
-        .<outreach.protocol.account.SendReply>ask(r -> new AccountCommand.Send(first, r), Duration.ofSeconds(10))
+        .<outreach.protocol.account.SendReply>ask(r -> new AccountCommand.Send(first, java.time.Instant.now().plusSeconds(60), r), Duration.ofSeconds(10))
         .toCompletableFuture().join();
     java.time.Instant t = java.time.Instant.now();
     PersistenceTestKit.create(testKit.system())

@@ -33,8 +33,8 @@ class RecipientDomainTest {
 
   private static final DomainPolicy POLICY =
       new DomainPolicy(
-          new DomainPolicy.Caps("standard", List.of(RateLimit.parse("2/1d")), List.of(RateLimit.parse("3/1d"))),
-          Map.of("gmail.com", new DomainPolicy.Caps("large-providers", List.of(RateLimit.parse("100/1d")), List.of(RateLimit.parse("1000/1d")))),
+          new DomainPolicy.Caps("standard", List.of(RateLimit.parse("2/1d")), List.of(RateLimit.parse("3/1d")), Duration.ofMinutes(15)),
+          Map.of("gmail.com", new DomainPolicy.Caps("large-providers", List.of(RateLimit.parse("100/1d")), List.of(RateLimit.parse("1000/1d")), Duration.ofMinutes(15))),
           Duration.ofMinutes(30));
 
   @BeforeAll
@@ -124,7 +124,7 @@ class RecipientDomainTest {
   @Test
   void theQuotaHoldsTheSystemWideLimitAndBatchesToo() {
     ManualClock clock = new ManualClock(T0);
-    var quota = testKit.spawn(Quota.create("system|global-test", clock, List.of(RateLimit.parse("100/1m"))));
+    var quota = testKit.spawn(Quota.create("system|global-test", clock, List.of(RateLimit.parse("100/1m")), Duration.ofMinutes(15)));
     TestProbe<QuotaCommand.QuotaReply> probe = testKit.createTestProbe();
     for (int i = 0; i < 150; i++) quota.tell(new QuotaCommand.Acquire("t_" + (i % 3), "q" + i, probe.getRef()));
     List<QuotaCommand.QuotaReply> replies = probe.receiveSeveralMessages(150, Duration.ofSeconds(10));

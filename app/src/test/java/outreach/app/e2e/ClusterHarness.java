@@ -73,6 +73,7 @@ public final class ClusterHarness implements AutoCloseable {
     private final Map<String, String> env = new LinkedHashMap<>();
     private final List<String> jvmArgs = new ArrayList<>(List.of("-Xmx512m", "-XX:+ExitOnOutOfMemoryError"));
     private Duration startTimeout = Duration.ofSeconds(150);
+    private Path logDir;
 
     private Builder(String testName) {
       this.testName = testName;
@@ -118,6 +119,12 @@ public final class ClusterHarness implements AutoCloseable {
     /** An extra JVM option for every node (after the defaults -Xmx512m -XX:+ExitOnOutOfMemoryError). */
     public Builder jvmArg(String arg) {
       jvmArgs.add(arg);
+      return this;
+    }
+
+    /** Where the nodes' logs go (default: the test's folder under target/e2e-logs). */
+    public Builder logDir(Path dir) {
+      this.logDir = dir;
       return this;
     }
 
@@ -225,7 +232,7 @@ public final class ClusterHarness implements AutoCloseable {
 
   private ClusterHarness(Builder settings) {
     this.settings = settings;
-    this.logDir = E2eSupport.logDir(settings.testName);
+    this.logDir = settings.logDir != null ? settings.logDir : E2eSupport.logDir(settings.testName);
     for (int i = 1; i <= settings.nodes; i++) nodes.add(new Node(i));
     for (Node n : nodes) {
       try {

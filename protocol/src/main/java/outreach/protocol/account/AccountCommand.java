@@ -21,9 +21,10 @@ public interface AccountCommand extends CborSerializable {
   /**
    * Send one message if every limit allows it now. The permit is persisted before the SMTP
    * transaction starts; answered with a {@link SendReply} once the transaction has ended, or at
-   * once when the account is throttled or unavailable.
+   * once when the account is throttled or unavailable. A send whose turn comes after {@code startBy}
+   * is handed back throttled, unsent: the permits it carries were granted for a send by then.
    */
-  record Send(RenderedMessage message, ActorRef<SendReply> replyTo) implements AccountCommand {}
+  record Send(RenderedMessage message, Instant startBy, ActorRef<SendReply> replyTo) implements AccountCommand {}
 
   /** What became of a message this account was asked to send (idempotent by message id). */
   record QuerySend(String messageId, ActorRef<SendStatus> replyTo) implements AccountCommand {}

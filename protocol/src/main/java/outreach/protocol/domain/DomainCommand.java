@@ -13,6 +13,9 @@ public interface DomainCommand extends CborSerializable {
   /** The reservation for this message ended without a send: give its capacity back. */
   record Release(String tenantId, String messageId) implements DomainCommand {}
 
+  /** The send of this reserved message ended (it reached the server or was refused): it counts from now. */
+  record Settle(String tenantId, String messageId) implements DomainCommand {}
+
   /** The domain deferred a send (421, 4.7.x): send it nothing more until {@code until}. */
   record Defer(Instant until, String reason) implements DomainCommand {}
 

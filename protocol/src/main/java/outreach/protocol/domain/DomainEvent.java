@@ -15,6 +15,12 @@ public sealed interface DomainEvent extends CborSerializable {
   /** A reservation given back: it ended without a send. */
   record ReservationReleased(String tenantId, String messageId, Instant reservedAt, Instant at) implements DomainEvent {}
 
+  /** Reservations whose sends ended (at {@code at}): from now on they count at that instant. */
+  record SendsSettled(List<Settlement> settlements, Instant at) implements DomainEvent {}
+
+  /** One reservation whose send ended. */
+  record Settlement(String tenantId, String messageId) {}
+
   /** The domain deferred our sends until {@code until}. */
   record DomainDeferred(Instant until, String reason, Instant at) implements DomainEvent {}
 

@@ -13,6 +13,9 @@ public interface QuotaCommand extends CborSerializable {
   /** The permit for this message was not used: give it back. */
   record Release(String messageId) implements QuotaCommand {}
 
+  /** The send of this message ended (it reached the server or was refused): its permit counts from now. */
+  record Settle(String messageId) implements QuotaCommand {}
+
   /** The answer to {@link Acquire}. */
   sealed interface QuotaReply extends CborSerializable {}
 

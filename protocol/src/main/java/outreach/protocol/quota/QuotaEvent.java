@@ -12,6 +12,9 @@ public sealed interface QuotaEvent extends CborSerializable {
   /** Permits granted together (the quota persists in batches). */
   record PermitsGranted(List<Grant> grants, Instant at) implements QuotaEvent {}
 
+  /** Permits whose sends ended (at {@code at}): from now on they count at that instant. */
+  record PermitsSettled(List<String> messageIds, Instant at) implements QuotaEvent {}
+
   record PermitReleased(String messageId, Instant grantedAt, Instant at) implements QuotaEvent {}
 
   /** One granted permit. */

@@ -1,0 +1,687 @@
+package outreach.app.e2e;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Random;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.stream.Collectors;
+import outreach.persistence.EmbeddedDatabase;
+
+/**
+ * A whole sending run under a fault, Jepsen-style: PostgreSQL, Postfix smtp-sink saving every message, and 1 or 3
+ * {@code outreach.jar node} processes; tenants, accounts (pointing at the sink) and a campaign per tenant created
+ * through the HTTP API only; a fault injected while the campaigns send; then, once every campaign is complete, the
+ * independent checker ({@code bench/Checker.java}, a separate process that reads only the sink's files and the plan
+ * this harness wrote) decides whether anything was lost or any limit exceeded.
+ *
+ * <p>Scenarios: {@code none}; {@code kill} (kill -9 of one node, a random one, at random moments, then a restart);
+ * {@code kill-busiest} (kill -9 of the node hosting the account the sink heard most from); {@code postgres}
+ * (PostgreSQL stopped mid-campaign and started again); {@code smtp-faults} (the sink restarted in phases that
+ * answer 4xx or 5xx to RCPT, 421 to MAIL, or hang up after the end of DATA, each restart dropping every open
+ * connection). Run {@code bench/faults.sh --help} for the options.
+ */
+public final class SendingBench {
+
+  private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss").withZone(java.time.ZoneOffset.UTC);
+
+  /** What one run is made of. */
+  record Settings(
+      String scenario,
+      int runs,
+      int nodes,
+      int tenants,
+      int accountsPerTenant,
+      int recipients,
+      int domains,
+      List<String> accountLimits,
+      String domainTenantLimits,
+      String domainSystemLimits,
+      String globalLimit,
+      int kills,
+      double faultFrom,
+      double faultTo,
+      Duration outage,
+      Duration timeout,
+      long seed,
+      Path out,
+      String nodeHeap,
+      boolean quiet) {
+
+    static Settings parse(String[] args) {
+      Map<String, String> o = new LinkedHashMap<>();
+      o.put("scenario", "kill");
+      o.put("runs", "1");
+      o.put("nodes", "3");
+      o.put("tenants", "2");
+      o.put("accounts", "20");
+      o.put("recipients", "3000");
+      o.put("domains", "12");
+      o.put("account-limits", "15/5s,2000/1d");
+      o.put("domain-tenant", "40/5s");
+      o.put("domain-system", "60/5s");
+      o.put("global", "300/5s");
+      o.put("kills", "1");
+      o.put("fault-from", "0.25");
+      o.put("fault-to", "0.6");
+      o.put("outage", "8s");
+      o.put("timeout", "10m");
+      o.put("seed", String.valueOf(System.nanoTime()));
+      o.put("out", "bench/out/faults");
+      o.put("heap", "512m");
+      o.put("quiet", "false");
+      for (int i = 0; i < args.length; i++) {
+        String a = args[i];
+        if (!a.startsWith("--")) throw new IllegalArgumentException("unexpected argument '" + a + "'");
+        String key = a.substring(2);
+        if (!o.containsKey(key)) throw new IllegalArgumentException("unknown option " + a);
+        if (i + 1 >= args.length) throw new IllegalArgumentException(a + " needs a value");
+        o.put(key, args[++i]);
+      }
+      Set<String> scenarios = Set.of("none", "kill", "kill-busiest", "postgres", "smtp-faults");
+      if (!scenarios.contains(o.get("scenario"))) {
+        throw new IllegalArgumentException("--scenario is one of " + new TreeSet<>(scenarios));
+      }
+      Settings s = new Settings(
+          o.get("scenario"),
+          positive(o, "runs"),
+          positive(o, "nodes"),
+          positive(o, "tenants"),
+          positive(o, "accounts"),
+          positive(o, "recipients"),
+          positive(o, "domains"),
+          List.of(o.get("account-limits").split(",")),
+          o.get("domain-tenant"),
+          o.get("domain-system"),
+          o.get("global"),
+          Integer.parseInt(o.get("kills")),
+          Double.parseDouble(o.get("fault-from")),
+          Double.parseDouble(o.get("fault-to")),
+          duration(o.get("outage")),
+          duration(o.get("timeout")),
+          Long.parseLong(o.get("seed")),
+          Path.of(o.get("out")).toAbsolutePath(),
+          o.get("heap"),
+          Boolean.parseBoolean(o.get("quiet")));
+      if (s.faultFrom < 0 || s.faultTo > 1 || s.faultFrom > s.faultTo) {
+        throw new IllegalArgumentException("--fault-from and --fault-to are shares of the recipients, 0 <= from <= to <= 1");
+      }
+      if (s.scenario.startsWith("kill") && s.nodes < 2) throw new IllegalArgumentException("killing a node needs --nodes 2 or more");
+      return s;
+    }
+
+    private static int positive(Map<String, String> o, String key) {
+      int v = Integer.parseInt(o.get(key));
+      if (v < 1) throw new IllegalArgumentException("--" + key + " must be at least 1");
+      return v;
+    }
+
+    private static Duration duration(String text) {
+      if (text.endsWith("ms")) return Duration.ofMillis(Long.parseLong(text.substring(0, text.length() - 2)));
+      long n = Long.parseLong(text.substring(0, text.length() - 1));
+      return switch (text.charAt(text.length() - 1)) {
+        case 's' -> Duration.ofSeconds(n);
+        case 'm' -> Duration.ofMinutes(n);
+        case 'h' -> Duration.ofHours(n);
+        default -> throw new IllegalArgumentException("a duration such as 8s, 10m or 500ms, not " + text);
+      };
+    }
+  }
+
+  /** What one run found. */
+  record Outcome(
+      int run,
+      boolean passed,
+      Properties checker,
+      int faults,
+      int duplicateBound,
+      boolean duplicatesOnlyFromFaultedAccounts,
+      double worstResumeSeconds,
+      double seconds,
+      Path dir) {}
+
+  private final Settings s;
+  private final Random random;
+
+  SendingBench(Settings settings) {
+    this.s = settings;
+    this.random = new Random(settings.seed);
+  }
+
+  public static void main(String[] args) {
+    Settings settings;
+    try {
+      if (args.length > 0 && (args[0].equals("--help") || args[0].equals("-h"))) {
+        System.out.println(usage());
+        return;
+      }
+      settings = Settings.parse(args);
+    } catch (IllegalArgumentException e) {
+      System.err.println("faults: " + e.getMessage() + "\n\n" + usage());
+      System.exit(2);
+      return;
+    }
+    List<Outcome> outcomes = new SendingBench(settings).runAll();
+    System.exit(outcomes.stream().allMatch(Outcome::passed) ? 0 : 1);
+  }
+
+  static String usage() {
+    return """
+        usage: bench/faults.sh [--scenario none|kill|kill-busiest|postgres|smtp-faults] [--runs N] [options]
+          --nodes N            nodes (3)                  --tenants N        tenants, a campaign each (2)
+          --accounts N         accounts per tenant (20)   --recipients N     recipients in all (3000)
+          --domains N          recipient domains (12)     --account-limits L every account's limits (15/5s,2000/1d)
+          --domain-tenant L    per domain and tenant (40/5s)
+          --domain-system L    per domain, all tenants (60/5s)
+          --global L           system-wide limit, or off (300/5s)
+          --kills N            kill -9s per run in kill scenarios (1)
+          --fault-from F --fault-to F   faults happen between these shares of the recipients received (0.25, 0.6)
+          --outage D           how long PostgreSQL stays down (8s)
+          --timeout D          how long a run may take (10m)
+          --seed N             random seed (moments, victims)
+          --out DIR            where runs write (bench/out/faults)
+          --heap SIZE          -Xmx of each node (512m)""";
+  }
+
+  List<Outcome> runAll() {
+    List<Outcome> outcomes = new ArrayList<>();
+    for (int run = 1; run <= s.runs; run++) {
+      Outcome o = new Run(run).execute();
+      outcomes.add(o);
+      System.out.println(row(o));
+    }
+    System.out.println();
+    System.out.println(table(outcomes));
+    try {
+      Files.createDirectories(s.out);
+      Files.writeString(s.out.resolve("results.md"), table(outcomes) + "\n", StandardCharsets.UTF_8,
+          java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return outcomes;
+  }
+
+  private String row(Outcome o) {
+    Properties c = o.checker;
+    return String.format(Locale.ROOT, "faults: run %d %s: delivered %s of %s, lost %s, duplicates %s (bound %d), violations %s, resume gap %.1f s, %.0f s in all — %s",
+        o.run, o.passed ? "PASS" : "FAIL", c.getProperty("delivered"), c.getProperty("uploaded"), c.getProperty("lost"),
+        c.getProperty("duplicates"), o.duplicateBound, c.getProperty("violations"), o.worstResumeSeconds, o.seconds, o.dir);
+  }
+
+  private String table(List<Outcome> outcomes) {
+    StringBuilder t = new StringBuilder();
+    t.append(String.format(Locale.ROOT, "scenario %s, %d node(s), %d tenants x %d accounts, %d recipients over %d domains, seed %d%n",
+        s.scenario, s.nodes, s.tenants, s.accountsPerTenant, s.recipients, s.domains, s.seed));
+    t.append("| run | result | faults | delivered | lost | duplicates (bound) | worst window / limit | resume gap s | run s |\n");
+    t.append("|---|---|---|---|---|---|---|---|---|\n");
+    for (Outcome o : outcomes) {
+      Properties c = o.checker;
+      String worst = c.stringPropertyNames().stream().filter(k -> k.startsWith("worst.")).sorted()
+          .map(k -> k.substring(6) + " " + c.getProperty(k)).collect(Collectors.joining(", "));
+      t.append(String.format(Locale.ROOT, "| %d | %s | %d | %s/%s | %s | %s (%d) | %s | %.1f | %.0f |%n", o.run,
+          o.passed ? "pass" : "FAIL", o.faults, c.getProperty("delivered"), c.getProperty("uploaded"), c.getProperty("lost"),
+          c.getProperty("duplicates"), o.duplicateBound, worst, o.worstResumeSeconds, o.seconds));
+    }
+    return t.toString();
+  }
+
+  // ---------------------------------------------------------------- one run
+
+  private final class Run {
+    private final int number;
+    private final Path dir;
+    private final List<String> notes = new ArrayList<>();
+    private final List<Instant> faultTimes = new ArrayList<>();
+    private final Set<String> faultedSenders = new TreeSet<>();
+    private int duplicateBound;
+    private EmbeddedDatabase database;
+    private int databasePort;
+
+    Run(int number) {
+      this.number = number;
+      this.dir = s.out.resolve(STAMP.format(Instant.now()) + "-" + s.scenario + "-" + number);
+    }
+
+    Outcome execute() {
+      long started = System.nanoTime();
+      try {
+        Files.createDirectories(dir);
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+      databasePort = E2eSupport.freePort();
+      database = EmbeddedDatabase.start(dir.resolve("postgres"), databasePort);
+      SmtpSink sink = SmtpSink.start("sink", dir, "-a", "-m", "2000");
+      try (ClusterHarness cluster = cluster()) {
+        List<Tenant> tenants = setUp(cluster, sink);
+        writePlan(tenants);
+        note("campaigns started; " + s.recipients + " recipients");
+        for (Tenant t : tenants) t.start();
+        injectFaults(cluster, sink, tenants);
+        awaitCompletion(cluster, tenants);
+      } finally {
+        sink.close();
+        database.close();
+      }
+      Properties checker = check(sink);
+      double resume = worstResume(sink);
+      boolean dupsFromFaulted =
+          checker.getProperty("duplicate-senders", "").isEmpty()
+              || !s.scenario.startsWith("kill")
+              || faultedSenders.containsAll(List.of(checker.getProperty("duplicate-senders").split(",")));
+      int dups = Integer.parseInt(checker.getProperty("duplicates", "0"));
+      boolean passed = "PASS".equals(checker.getProperty("result")) && dups <= duplicateBound && dupsFromFaulted;
+      if (dups > duplicateBound) note("FAIL: " + dups + " duplicates, more than the " + duplicateBound + " transactions that could be in flight");
+      if (!dupsFromFaulted) note("FAIL: a duplicate came from an account the fault did not touch: " + checker.getProperty("duplicate-senders"));
+      writeNotes();
+      return new Outcome(number, passed, checker, faultTimes.size(), duplicateBound, dupsFromFaulted, resume,
+          (System.nanoTime() - started) / 1e9, dir);
+    }
+
+    private ClusterHarness cluster() {
+      ClusterHarness.Builder b =
+          ClusterHarness.builder(dir.getFileName().toString())
+              .logDir(dir)
+              .nodes(s.nodes)
+              .database(database.jdbcUrl(), "postgres", "")
+              .env("OUTREACH_GLOBAL_LIMIT", s.globalLimit)
+              .env("OUTREACH_PUBLIC_URL", "https://links.example.com")
+              .env("OUTREACH_RATE_LIMIT", "100000")
+              .jvmArg("-Xmx" + s.nodeHeap)
+              .jvmArg("-Doutreach.campaign.recheck-interval=2s")
+              .jvmArg("-Doutreach.campaign.keeper-interval=2s")
+              .jvmArg("-Doutreach.account.pause-after-failures=5s")
+              .jvmArg("-Doutreach.account.health-check-interval=2s")
+              .jvmArg("-Doutreach.campaign.domain-deferral=3s")
+              .jvmArg("-Doutreach.recipient-domains.deferral=3s")
+              .jvmArg("-Doutreach.campaign.bounce-guard.max-rate=0.5")
+              .jvmArg("-Doutreach.smtp.read-timeout=10s");
+      List<String> retry = List.of("1s", "2s", "4s", "8s", "8s");
+      for (int i = 0; i < retry.size(); i++) b.jvmArg("-Doutreach.campaign.retry-delays." + i + "=" + retry.get(i));
+      indexed(b, "outreach.recipient-domains.tenant-limits", s.domainTenantLimits);
+      indexed(b, "outreach.recipient-domains.system-limits", s.domainSystemLimits);
+      return b.start();
+    }
+
+    private void indexed(ClusterHarness.Builder b, String key, String limits) {
+      String[] parts = limits.split(",");
+      for (int i = 0; i < parts.length; i++) b.jvmArg("-D" + key + "." + i + "=" + parts[i].trim());
+    }
+
+    private List<Tenant> setUp(ClusterHarness cluster, SmtpSink sink) {
+      List<Tenant> tenants = new ArrayList<>();
+      for (int t = 1; t <= s.tenants; t++) {
+        HttpJson.Response r = cluster.post(1 + (t - 1) % s.nodes, "/v1/tenants", cluster.adminToken(), Map.of("name", "Bench " + t));
+        require(r, 201);
+        tenants.add(new Tenant(cluster, "t" + t, r.requireJson().path("id").asText(), r.requireJson().path("apiKey").asText(), 1 + (t - 1) % s.nodes));
+      }
+      int perTenant = s.recipients / s.tenants;
+      int next = 0;
+      for (Tenant t : tenants) {
+        for (int a = 1; a <= s.accountsPerTenant; a++) t.createAccount(t.label + "-a" + a, sink);
+        int count = t == tenants.get(tenants.size() - 1) ? s.recipients - perTenant * (s.tenants - 1) : perTenant;
+        List<String> emails = new ArrayList<>(count);
+        for (int i = 0; i < count; i++, next++) emails.add("r" + next + "@d" + (next % s.domains) + ".example.com");
+        t.createCampaign();
+        t.upload(emails, dir.resolve("recipients-" + t.label + ".csv"));
+      }
+      return tenants;
+    }
+
+    private void writePlan(List<Tenant> tenants) {
+      StringBuilder p = new StringBuilder("# what the harness asked for; the checker reads nothing else of Outreach's\n");
+      p.append("global ").append(s.globalLimit).append('\n');
+      p.append("domain-tenant ").append(s.domainTenantLimits).append('\n');
+      p.append("domain-system ").append(s.domainSystemLimits).append('\n');
+      p.append("domain-zone UTC\n");
+      for (Tenant t : tenants) {
+        p.append("tenant ").append(t.label).append(" zone=UTC recipients=recipients-").append(t.label).append(".csv\n");
+        for (String a : t.accounts) {
+          p.append("account ").append(fromAddress(a)).append(" tenant=").append(t.label).append(" zone=UTC limits=")
+              .append(String.join(",", s.accountLimits)).append('\n');
+        }
+      }
+      write(dir.resolve("plan.txt"), p.toString());
+    }
+
+    // ---------------------------------------------------------------- faults
+
+    private void injectFaults(ClusterHarness cluster, SmtpSink sink, List<Tenant> tenants) {
+      switch (s.scenario) {
+        case "kill", "kill-busiest" -> {
+          List<Double> moments = moments(s.kills);
+          for (double share : moments) {
+            awaitReceived(cluster, sink, share);
+            int victim = s.scenario.equals("kill") ? 1 + random.nextInt(s.nodes) : hostOfBusiest(cluster, sink, tenants);
+            Set<String> hosted = accountsOn(cluster, victim, tenants);
+            faultedSenders.addAll(hosted);
+            duplicateBound += hosted.size();
+            Instant at = Instant.now();
+            cluster.kill9(victim);
+            faultTimes.add(at);
+            note(String.format(Locale.ROOT, "kill -9 of node %d at %s, %d messages received, %d accounts on it",
+                victim, at, sink.fileCount(), hosted.size()));
+            cluster.restart(victim);
+            note("node " + victim + " restarted and Up at " + Instant.now());
+          }
+        }
+        case "postgres" -> {
+          List<Double> moments = moments(s.kills);
+          for (double share : moments) {
+            awaitReceived(cluster, sink, share);
+            Instant at = Instant.now();
+            database.close();
+            faultTimes.add(at);
+            note("PostgreSQL stopped at " + at + " with " + sink.fileCount() + " messages received");
+            sleep(s.outage);
+            database = EmbeddedDatabase.start(dir.resolve("postgres"), databasePort);
+            note("PostgreSQL started again at " + Instant.now());
+          }
+          // A write that failed may have followed a send that reached the server: those sends are re-sent.
+          duplicateBound += s.tenants * s.accountsPerTenant * s.kills;
+          for (Tenant t : tenants) faultedSenders.addAll(t.accounts.stream().map(SendingBench::fromAddress).toList());
+        }
+        case "smtp-faults" -> smtpFaults(cluster, sink, tenants);
+        default -> {}
+      }
+    }
+
+    /** Sorted random shares of the recipients in [fault-from, fault-to], one per fault. */
+    private List<Double> moments(int n) {
+      List<Double> m = new ArrayList<>();
+      for (int i = 0; i < n; i++) m.add(s.faultFrom + random.nextDouble() * (s.faultTo - s.faultFrom));
+      m.sort(null);
+      return m;
+    }
+
+    /**
+     * Phases of trouble at the server between fault-from and fault-to, each a restart of the sink with other options
+     * (a restart drops every open connection): healthy, 450 to RCPT, healthy, hang up after the end of DATA, healthy,
+     * 550 5.1.1 to RCPT, 421 to MAIL.
+     */
+    private void smtpFaults(ClusterHarness cluster, SmtpSink sink, List<Tenant> tenants) {
+      awaitReceived(cluster, sink, s.faultFrom);
+      List<List<String>> phases = List.of(
+          List.of("-r", "RCPT", "-b", "450 4.2.1 Try again later"),
+          List.of(),
+          List.of("-q", "."),
+          List.of(),
+          List.of("-f", "RCPT", "-B", "550 5.1.1 User unknown"),
+          List.of("-Q", "MAIL"),
+          List.of());
+      List<Duration> lengths = List.of(Duration.ofSeconds(2), Duration.ofSeconds(3), Duration.ofMillis(500),
+          Duration.ofSeconds(3), Duration.ofMillis(300), Duration.ofSeconds(1), Duration.ofSeconds(4));
+      int target = (int) (s.recipients * s.faultTo);
+      int cutOff = 0;
+      while (sink.fileCount() < target && !allDone(tenants)) {
+        for (int i = 0; i < phases.size(); i++) {
+          List<String> options = new ArrayList<>(List.of("-a", "-m", "2000"));
+          options.addAll(phases.get(i));
+          int dotsBefore = sink.commands(".").size();
+          sink.restart(options.toArray(String[]::new));
+          faultTimes.add(Instant.now());
+          sleep(lengths.get(i));
+          if (phases.get(i).contains(".")) cutOff += sink.commands(".").size() - dotsBefore;
+        }
+      }
+      sink.restart("-a", "-m", "2000");
+      // Every transaction hung up on after its end of DATA may have been saved by the server and is sent again;
+      // so may one per account of those open when the sink restarted.
+      duplicateBound = cutOff + faultTimes.size() * s.tenants * s.accountsPerTenant;
+      note(faultTimes.size() + " sink restarts, " + cutOff + " transactions hung up on after the end of DATA");
+    }
+
+    private void awaitReceived(ClusterHarness cluster, SmtpSink sink, double share) {
+      int target = (int) Math.ceil(s.recipients * share);
+      cluster.await("the sink has " + target + " messages", s.timeout, Duration.ofMillis(50),
+          () -> sink.fileCount() >= target, () -> sink.fileCount() + " messages");
+    }
+
+    private int hostOfBusiest(ClusterHarness cluster, SmtpSink sink, List<Tenant> tenants) {
+      Map<String, Long> perSender = sink.messages().stream()
+          .collect(Collectors.groupingBy(SmtpSink.Message::fromAddress, Collectors.counting()));
+      String busiest = perSender.entrySet().stream().max(Map.Entry.comparingByValue()).orElseThrow().getKey();
+      for (Tenant t : tenants) {
+        for (String a : t.accounts) {
+          if (fromAddress(a).equals(busiest)) {
+            int host = cluster.nodeHosting(t.id + "|" + a);
+            note("busiest account " + a + " (" + perSender.get(busiest) + " messages) is on node " + host);
+            return host;
+          }
+        }
+      }
+      throw new IllegalStateException("the busiest sender " + busiest + " is no account of the plan");
+    }
+
+    private Set<String> accountsOn(ClusterHarness cluster, int node, List<Tenant> tenants) {
+      Set<String> shards = cluster.shardsOn(node, ClusterHarness.ACCOUNT_ENTITY_TYPE);
+      Set<String> hosted = new TreeSet<>();
+      for (Tenant t : tenants) {
+        for (String a : t.accounts) if (shards.contains(ClusterHarness.shardId(t.id + "|" + a))) hosted.add(fromAddress(a));
+      }
+      return hosted;
+    }
+
+    private boolean allDone(List<Tenant> tenants) {
+      return tenants.stream().allMatch(t -> "completed".equals(t.status()));
+    }
+
+    private void awaitCompletion(ClusterHarness cluster, List<Tenant> tenants) {
+      AtomicReference<String> last = new AtomicReference<>("");
+      cluster.await("every campaign completed", s.timeout, Duration.ofMillis(500),
+          () -> {
+            StringBuilder b = new StringBuilder();
+            boolean done = true;
+            for (Tenant t : tenants) {
+              JsonNode c = t.campaign();
+              String status = c.path("status").asText();
+              if (status.equals("paused") || status.equals("cancelled")) {
+                throw new IllegalStateException("campaign of " + t.label + " is " + status + ": " + c);
+              }
+              b.append(t.label).append(' ').append(status).append(' ').append(c.path("counts")).append("; ");
+              done &= status.equals("completed");
+            }
+            last.set(b.toString());
+            return done;
+          },
+          last::get);
+      note("completed: " + last.get());
+    }
+
+    // ---------------------------------------------------------------- checking
+
+    private Properties check(SmtpSink sink) {
+      Path summary = dir.resolve("checker.properties");
+      Path report = dir.resolve("checker.txt");
+      List<String> command = new ArrayList<>(List.of(
+          E2eSupport.javaExecutable(), repository().resolve("bench/Checker.java").toString(),
+          "--plan", dir.resolve("plan.txt").toString(),
+          "--dumps", sink.dumpDir().toString(),
+          "--sink-log", sink.log().toString(),
+          "--summary", summary.toString()));
+      try {
+        Process p = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(report.toFile()).start();
+        if (!p.waitFor(10, TimeUnit.MINUTES)) throw new IllegalStateException("the checker did not finish");
+        String text = Files.readString(report);
+        if (!s.quiet) System.out.print(text);
+        if (p.exitValue() > 1) throw new IllegalStateException("the checker failed: " + text);
+        Properties props = new Properties();
+        try (var in = Files.newBufferedReader(summary)) {
+          props.load(in);
+        }
+        return props;
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException(e);
+      }
+    }
+
+    /**
+     * The longest a campaign went without a message at the server across a fault: per campaign (the
+     * X-Outreach-Campaign header), the last receipt before the fault to the first after it.
+     */
+    private double worstResume(SmtpSink sink) {
+      if (faultTimes.isEmpty() || s.scenario.equals("smtp-faults")) return 0;
+      Map<String, List<Instant>> byCampaign = new LinkedHashMap<>();
+      for (SmtpSink.Message m : sink.messages()) {
+        String campaign = m.header("X-Outreach-Campaign").orElse("?") + " " + m.fromAddress().replaceFirst("-a\\d+@.*", "");
+        byCampaign.computeIfAbsent(campaign, k -> new ArrayList<>()).add(m.receivedAt());
+      }
+      double worst = 0;
+      for (Instant fault : faultTimes) {
+        for (var e : byCampaign.entrySet()) {
+          Instant before = null;
+          Instant after = null;
+          for (Instant at : e.getValue()) {
+            if (!at.isAfter(fault)) before = at;
+            else if (after == null) after = at;
+          }
+          if (before == null || after == null) continue;
+          double gap = Duration.between(before, after).toMillis() / 1000.0;
+          note(String.format(Locale.ROOT, "fault at %s: campaign %s went %.1f s without a message (%s to %s)", fault, e.getKey(), gap, before, after));
+          worst = Math.max(worst, gap);
+        }
+      }
+      return worst;
+    }
+
+    // ---------------------------------------------------------------- bookkeeping
+
+    private void note(String text) {
+      String line = Instant.now() + " run " + number + ": " + text;
+      notes.add(line);
+      if (!s.quiet) System.out.println(line);
+    }
+
+    private void writeNotes() {
+      write(dir.resolve("notes.txt"), String.join("\n", notes) + "\n");
+    }
+  }
+
+  /** A tenant of the run, with its key and its one campaign. */
+  private final class Tenant {
+    final ClusterHarness cluster;
+    final String label;
+    final String id;
+    final String key;
+    final List<String> accounts = new ArrayList<>();
+    int node;
+
+    Tenant(ClusterHarness cluster, String label, String id, String key, int node) {
+      this.cluster = cluster;
+      this.label = label;
+      this.id = id;
+      this.key = key;
+      this.node = node;
+    }
+
+    void createAccount(String accountId, SmtpSink sink) {
+      Map<String, Object> body = new LinkedHashMap<>();
+      body.put("id", accountId);
+      body.put("host", "127.0.0.1");
+      body.put("port", sink.port());
+      body.put("security", "none");
+      body.put("username", accountId);
+      body.put("password", "pw-" + accountId);
+      body.put("fromAddress", fromAddress(accountId));
+      body.put("fromName", "Sales " + accountId);
+      body.put("limits", s.accountLimits);
+      body.put("warmUp", Map.of("enabled", false));
+      require(post("/v1/accounts", body), 201);
+      accounts.add(accountId);
+    }
+
+    void createCampaign() {
+      Map<String, Object> body = new LinkedHashMap<>();
+      body.put("id", "bench");
+      body.put("name", "Bench of " + label);
+      body.put("subject", "Hello {name}");
+      body.put("text", "Hi {name}, a short note from us about {company}.");
+      body.put("html", "<p>Hi {name},</p><p>a short note from us about {company}.</p>");
+      body.put("accounts", accounts);
+      body.put("footer", Map.of("address", "Bench Inc., 1 Main St, Springfield"));
+      require(post("/v1/campaigns", body), 201);
+    }
+
+    void upload(List<String> emails, Path copy) {
+      StringBuilder csv = new StringBuilder("email,name,company\r\n");
+      int i = 0;
+      for (String e : emails) csv.append(e).append(",Person ").append(++i).append(",Company ").append(i % 97).append("\r\n");
+      write(copy, csv.toString());
+      HttpJson.Response r = cluster.post(node, "/v1/campaigns/bench/recipients", key, "text/csv", csv.toString());
+      require(r, 200);
+      if (r.requireJson().path("accepted").asInt() != emails.size()) throw new IllegalStateException("import: " + r);
+    }
+
+    void start() {
+      require(cluster.post(node, "/v1/campaigns/bench/start", key, "application/json", ""), 200);
+    }
+
+    JsonNode campaign() {
+      for (ClusterHarness.Node n : cluster.runningNodes()) {
+        HttpJson.Response r = cluster.get(n.number(), "/v1/campaigns/bench", key);
+        if (r.status() == 200 && r.json() != null) return r.json();
+      }
+      throw new IllegalStateException("no node answers for the campaign of " + label);
+    }
+
+    String status() {
+      try {
+        return campaign().path("status").asText();
+      } catch (RuntimeException e) {
+        return "unknown";
+      }
+    }
+
+    private HttpJson.Response post(String path, Object body) {
+      return cluster.post(node, path, key, body);
+    }
+  }
+
+  static String fromAddress(String accountId) {
+    return accountId + "@" + accountId.replaceFirst("-a\\d+$", "") + ".sender.example.com";
+  }
+
+  private static void require(HttpJson.Response r, int status) {
+    if (r.status() != status) throw new IllegalStateException("expected " + status + ": " + r);
+  }
+
+  static Path repository() {
+    return E2eSupport.moduleDir().getParent();
+  }
+
+  private static void write(Path file, String text) {
+    try {
+      Files.writeString(file, text, StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot write " + file, e);
+    }
+  }
+
+  private static void sleep(Duration d) {
+    try {
+      Thread.sleep(d.toMillis());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+}
