@@ -13,8 +13,6 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import outreach.actors.account.AccountPolicy;
-import outreach.actors.audit.EntityReplay;
-import outreach.persistence.audit.StateReplay;
 import outreach.actors.account.SmtpAccount;
 import outreach.actors.campaign.Campaign;
 import outreach.actors.campaign.CampaignSettings;
@@ -123,6 +121,7 @@ final class OutreachNode {
     TenantStore tenants = new TenantStore(db.database().dataSource(), db.blockingExecutor(), clock);
     SuppressionStore suppressions = new SuppressionStore(db.database().dataSource(), db.blockingExecutor(), clock);
     Authentication auth = new Authentication(secrets.adminToken(), tenants, RequestRateLimiter.fromSettings(api, clock));
+    AuditReplay audit = new AuditReplay(config);
     ApiRoutes routes =
         new ApiRoutes(
             new HealthRoutes(system),
@@ -133,7 +132,7 @@ final class OutreachNode {
             new DeliveryRoutes(api, auth, new DeliveryDirectory(db.database().dataSource(), db.blockingExecutor()), campaigns),
             new SuppressionRoutes(api, auth, suppressions),
             new DomainRoutes(system, api, auth, new SendingDomainDirectory(db.database().dataSource(), db.blockingExecutor())),
-            new AuditRoutes(api, auth, new JournalReader(system), replay(config)),
+            new AuditRoutes(api, auth, new JournalReader(system), audit, audit),
             new UnsubscribeRoutes(api, suppressions, linkKey));
 
     switch (membership) {
@@ -178,17 +177,6 @@ final class OutreachNode {
             config.getString("outreach.public-url"),
             config.getString("outreach.unsubscribe-mailbox"),
             config.getString("outreach.message-id-domain")));
-  }
-
-  /** Audit replay with the entities' own event handlers. */
-  static StateReplay replay(Config config) {
-    EntityReplay entities = new EntityReplay(AccountPolicy.fromConfig(config));
-    return (kind, events) ->
-        switch (kind) {
-          case ACCOUNT -> entities.account(events);
-          case CAMPAIGN -> entities.campaign(events);
-          case SENDING_DOMAIN -> entities.sendingDomain(events);
-        };
   }
 
   private static <T> T await(java.util.concurrent.CompletionStage<T> stage, String what) {

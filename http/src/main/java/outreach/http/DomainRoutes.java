@@ -9,8 +9,8 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
-import java.util.regex.Pattern;
 import outreach.persistence.sending.SendingDomainDirectory;
+import outreach.protocol.DomainNames;
 import outreach.protocol.EntityIds;
 import outreach.protocol.sending.DnsRecord;
 import outreach.protocol.sending.SendingDomainCommand;
@@ -36,10 +36,6 @@ public final class DomainRoutes extends JsonRoutes {
 
   /** One page of a listing. */
   public record DomainPage(List<DomainSummary> items, Optional<String> nextCursor) {}
-
-  /** Host names of at least two labels, letters, digits and hyphens; no IP literals. */
-  private static final Pattern DOMAIN =
-      Pattern.compile("(?=.{4,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\\.)+[a-z]([a-z0-9-]{0,61}[a-z0-9])?");
 
   private final ClusterSharding sharding;
   private final Authentication auth;
@@ -76,7 +72,7 @@ public final class DomainRoutes extends JsonRoutes {
     if (body.domain() == null || body.domain().isBlank()) throw Problem.badRequest("field 'domain' is required");
     String domain = body.domain().strip().toLowerCase(Locale.ROOT);
     if (domain.endsWith(".")) domain = domain.substring(0, domain.length() - 1);
-    if (!DOMAIN.matcher(domain).matches() || !EntityIds.isValidLocalId(domain)) {
+    if (!DomainNames.isDomainName(domain) || !EntityIds.isValidLocalId(domain)) {
       throw Problem.badRequest("field 'domain' is not a domain name such as mail.example.com");
     }
     String name = domain;

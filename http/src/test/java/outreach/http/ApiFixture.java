@@ -2,7 +2,10 @@ package outreach.http;
 
 import outreach.persistence.sending.SendingDomainDirectory;
 
+import outreach.persistence.audit.AuditKind;
 import outreach.persistence.audit.JournalReader;
+import outreach.persistence.audit.StateReplay;
+import outreach.persistence.audit.TenantShareReplay;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -21,7 +24,9 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -106,7 +111,7 @@ final class ApiFixture implements AutoCloseable {
         new DeliveryRoutes(settings, auth, new DeliveryDirectory(dataSource, executor), campaigns),
         new SuppressionRoutes(settings, auth, suppressions),
         new DomainRoutes(system, settings, auth, new SendingDomainDirectory(dataSource, executor)),
-        new AuditRoutes(settings, auth, new JournalReader(system), (kind, events) -> { throw new AssertionError("no audit here"); }),
+        new AuditRoutes(settings, auth, new JournalReader(system), NoAudit.INSTANCE, NoAudit.INSTANCE),
         new UnsubscribeRoutes(settings, suppressions, unsubscribeKey));
   }
 
@@ -155,6 +160,31 @@ final class ApiFixture implements AutoCloseable {
     assertThat(p.get("type").asText()).startsWith("urn:outreach:problem:");
     assertThat(p.get("detail").asText()).isNotBlank();
     return p;
+  }
+
+  /** Stands in for audit replay, which this fixture does not serve. */
+  private enum NoAudit implements StateReplay, TenantShareReplay {
+    INSTANCE;
+
+    @Override
+    public Object fold(AuditKind kind, String id, List<Object> events) {
+      throw new AssertionError("no audit here");
+    }
+
+    @Override
+    public Optional<Object> event(AuditKind kind, String tenantId, Object event) {
+      throw new AssertionError("no audit here");
+    }
+
+    @Override
+    public boolean isOwn(AuditKind kind, String tenantId, Object event) {
+      throw new AssertionError("no audit here");
+    }
+
+    @Override
+    public Object state(AuditKind kind, String tenantId, String id, List<Object> events, Instant at) {
+      throw new AssertionError("no audit here");
+    }
   }
 
   @Override

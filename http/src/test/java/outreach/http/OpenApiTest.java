@@ -107,6 +107,11 @@ class OpenApiTest {
     "outreach.http.AuditRoutes$AuditEvent, AuditEvent",
     "outreach.http.AuditRoutes$AuditEventPage, AuditEventPage",
     "outreach.http.AuditRoutes$AuditState, AuditState",
+    "outreach.protocol.domain.DomainShare, RecipientDomainShare",
+    "outreach.protocol.domain.DomainShareEvent$SendsReserved, RecipientDomainReserved",
+    "outreach.protocol.domain.DomainShareEvent$Reservation, RecipientDomainReservation",
+    "outreach.protocol.domain.DomainShareEvent$ReservationReleased, RecipientDomainReleased",
+    "outreach.protocol.domain.DomainShareEvent$DomainDeferred, RecipientDomainDeferred",
     "outreach.http.AccountRequests$CreateAccount, CreateAccount",
     "outreach.http.TenantRoutes$CreateTenant, CreateTenant",
     "outreach.http.TenantRoutes$TenantCreated, TenantCreated",
@@ -138,6 +143,20 @@ class OpenApiTest {
             java.util.Arrays.stream(outreach.persistence.campaign.DeliveryStatus.values())
                 .map(outreach.persistence.campaign.DeliveryStatus::wireName)
                 .toList());
+  }
+
+  @Test
+  void documentsEveryAuditKindOnBothAuditRoutes() {
+    List<String> documented = new ArrayList<>();
+    DOC.path("components").path("schemas").path("AuditKind").path("enum").forEach(v -> documented.add(v.asText()));
+    assertThat(documented)
+        .containsExactlyElementsOf(
+            java.util.Arrays.stream(outreach.persistence.audit.AuditKind.values()).map(outreach.persistence.audit.AuditKind::wireName).toList());
+    for (String path : List.of("/v1/audit/{kind}/{id}/events", "/v1/audit/{kind}/{id}/state")) {
+      assertThat(DOC.path("paths").path(path).path("get").path("parameters").get(0).path("schema").path("$ref").asText())
+          .as(path)
+          .isEqualTo("#/components/schemas/AuditKind");
+    }
   }
 
   @Test

@@ -257,7 +257,8 @@ public final class RecipientDomain extends EventSourcedBehavior<DomainCommand, D
     return systemWindows(caps);
   }
 
-  private static SendWindows tenantWindows(DomainPolicy.Caps caps) {
+  /** A tenant's windows at a domain; their calendar days are UTC days. */
+  static SendWindows tenantWindows(DomainPolicy.Caps caps) {
     return new SendWindows(caps.tenantLimits(), ZoneOffset.UTC, caps.hold());
   }
 

@@ -6,6 +6,6 @@ import java.util.List;
 @FunctionalInterface
 public interface StateReplay {
 
-  /** The state after applying {@code events} in order to the entity's empty state. */
-  Object fold(AuditKind kind, List<Object> events);
+  /** The state of the entity {@code id} after applying {@code events} in order to its empty state. */
+  Object fold(AuditKind kind, String id, List<Object> events);
 }
