@@ -14,8 +14,25 @@ public final class Main implements Runnable {
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
+  /** The JDK's property for the size of the common fork-join pool. */
+  static final String COMMON_POOL_PARALLELISM = "java.util.concurrent.ForkJoinPool.common.parallelism";
+
   public static void main(String[] args) {
+    useCommonPool();
     System.exit(run(args));
+  }
+
+  /**
+   * On a machine with 2 cores the JDK sizes its common pool to 1, and then runs every asynchronous
+   * CompletableFuture stage on a thread of its own, started and ended per stage; Akka's asks, turned
+   * into CompletionStages, continue that way: two new threads per email sent. With a common pool of
+   * at least 2 they run on its threads. Set before anything touches the pool; an explicit
+   * -Djava.util.concurrent.ForkJoinPool.common.parallelism wins.
+   */
+  static void useCommonPool() {
+    if (System.getProperty(COMMON_POOL_PARALLELISM) == null) {
+      System.setProperty(COMMON_POOL_PARALLELISM, String.valueOf(Math.max(2, Runtime.getRuntime().availableProcessors() - 1)));
+    }
   }
 
   static int run(String... args) {

@@ -84,6 +84,9 @@ public final class Campaign
   /** An account answered what became of a message dispatched before a restart. */
   record StatusKnown(long seq, String messageId, Optional<SendStatus> status) implements CampaignCommand {}
 
+  /** Write the outcomes decided since the last write. */
+  record Flush() implements CampaignCommand {}
+
   /** Fresh state of the campaign's accounts (pool and fill of today's cap), for rotation. */
   record AccountsSeen(Map<String, AccountView> accounts) implements CampaignCommand {}
 
@@ -106,6 +109,13 @@ public final class Campaign
   private boolean fetching;
   private final Set<Long> running = new HashSet<>();
   private final Set<Long> unknown = new HashSet<>();
+  /**
+   * Outcomes decided but not written yet: a busy campaign hears of many sends while one write is under
+   * way, and writes them all with the next one, not one write each.
+   */
+  private final List<CampaignEvent> unwritten = new ArrayList<>();
+  /** The state with the unwritten outcomes applied: what further outcomes are decided against. */
+  private CampaignState.Defined working;
   private final Map<String, Instant> accountBlockedUntil = new HashMap<>();
   private final Map<String, Instant> domainBlockedUntil = new HashMap<>();
   private Instant quotaBlockedUntil = Instant.MIN;
@@ -247,6 +257,7 @@ public final class Campaign
         .onCommand(Fetched.class, this::fetched)
         .onCommand(AttemptEnded.class, this::attemptEnded)
         .onCommand(StatusKnown.class, this::statusKnown)
+        .onCommand(Flush.class, this::flush)
         .onCommand(Recheck.class, (s, cmd) -> recheck(s))
         .onCommand(
             AccountsSeen.class,
@@ -341,6 +352,8 @@ public final class Campaign
   /** Dispatches what is due now to the accounts that can take it, and sleeps until the next thing is due. */
   private ReplyEffect<CampaignEvent, CampaignState> pump(CampaignState.Defined s) {
     if (s.status() != CampaignStatus.RUNNING) return Effect().noReply();
+    // Outcomes wait to be written: the write pumps once it is done, against the state they make.
+    if (!unwritten.isEmpty()) return Effect().noReply();
     Instant now = now();
     if (completed(s)) return Effect().persist(new CampaignEvent.CampaignCompleted(now)).thenNoReply();
     if (accountsSeenAt.plus(ACCOUNT_REFRESH).isBefore(now)) refreshAccounts(s);
@@ -463,8 +476,9 @@ public final class Campaign
         (list, failure) -> failure == null ? new Fetched(list, Optional.empty()) : new Fetched(List.of(), Optional.of(String.valueOf(failure.getMessage()))));
   }
 
-  private ReplyEffect<CampaignEvent, CampaignState> attemptEnded(CampaignState.Defined s, AttemptEnded msg) {
+  private ReplyEffect<CampaignEvent, CampaignState> attemptEnded(CampaignState.Defined written, AttemptEnded msg) {
     running.remove(msg.seq());
+    CampaignState.Defined s = working(written);
     CampaignState.Dispatch dispatch = s.inFlight().get(msg.seq());
     if (dispatch == null || !dispatch.messageId().equals(msg.messageId())) return Effect().noReply();
     Instant now = now();
@@ -481,6 +495,29 @@ public final class Campaign
       timers.startSingleTimer(RECHECK_TIMER, new Recheck(), settings.recheckInterval());
       return Effect().noReply();
     }
+    return writeSoon(s, events);
+  }
+
+  private CampaignState.Defined working(CampaignState.Defined written) {
+    return working == null ? written : working;
+  }
+
+  /** Decided outcomes join the next write; the first of a batch asks for it. */
+  private ReplyEffect<CampaignEvent, CampaignState> writeSoon(CampaignState.Defined current, List<CampaignEvent> events) {
+    if (events.isEmpty()) return Effect().noReply();
+    CampaignState next = current;
+    for (CampaignEvent e : events) next = EVENT_HANDLER.apply(next, e);
+    working = (CampaignState.Defined) next;
+    if (unwritten.isEmpty()) context.getSelf().tell(new Flush());
+    unwritten.addAll(events);
+    return Effect().noReply();
+  }
+
+  private ReplyEffect<CampaignEvent, CampaignState> flush(CampaignState.Defined s, Flush flush) {
+    if (unwritten.isEmpty()) return Effect().noReply();
+    List<CampaignEvent> events = List.copyOf(unwritten);
+    unwritten.clear();
+    working = null;
     return persistAndContinue(events);
   }
 
@@ -577,7 +614,8 @@ public final class Campaign
     return Effect().noReply();
   }
 
-  private ReplyEffect<CampaignEvent, CampaignState> statusKnown(CampaignState.Defined s, StatusKnown msg) {
+  private ReplyEffect<CampaignEvent, CampaignState> statusKnown(CampaignState.Defined written, StatusKnown msg) {
+    CampaignState.Defined s = working(written);
     CampaignState.Dispatch d = s.inFlight().get(msg.seq());
     if (d == null || !d.messageId().equals(msg.messageId()) || !unknown.contains(msg.seq())) return Effect().noReply();
     Instant now = now();
@@ -594,7 +632,7 @@ public final class Campaign
     } else {
       events.add(new CampaignEvent.DispatchReturned(msg.seq(), now, "never reached account " + d.account(), d.possibleDuplicate(), now));
     }
-    return persistAndContinue(events);
+    return writeSoon(s, events);
   }
 
   private ReplyEffect<CampaignEvent, CampaignState> persistAndContinue(List<CampaignEvent> events) {
@@ -766,10 +804,12 @@ public final class Campaign
 
   private static CampaignState dispatched(CampaignState.Defined s, CampaignEvent.RecipientDispatched e) {
     StateBuilder b = with(s).cursor(Math.max(s.cursor(), e.seq())).removeDue(e.seq());
-    return b.putInFlight(
-            e.seq(), new CampaignState.Dispatch(e.email(), e.variables(), e.messageId(), e.account(), e.attempt(), e.possibleDuplicate(), e.at()))
-        .accountReadyAt(e.account(), e.accountReadyAt())
-        .build();
+    b.putInFlight(
+        e.seq(), new CampaignState.Dispatch(e.email(), e.variables(), e.messageId(), e.account(), e.attempt(), e.possibleDuplicate(), e.at()));
+    // Without a delay the account is ready when the outcome comes; only a later readiness needs keeping.
+    Instant earlier = s.accountReadyAt().get(e.account());
+    if (e.accountReadyAt().isAfter(e.at()) || (earlier != null && earlier.isAfter(e.at()))) b.accountReadyAt(e.account(), e.accountReadyAt());
+    return b.build();
   }
 
   private static CampaignState.Tally tally(CampaignState.Defined s, int sent, int failed, int bounced, int suppressed, int duplicates) {
@@ -811,7 +851,11 @@ public final class Campaign
     return new StateBuilder(s);
   }
 
-  /** Copies a campaign state with changes; keeps the event handler readable. */
+  /**
+   * Copies a campaign state with changes; keeps the event handler readable. A map is copied only when
+   * it changes, and handed to the new state as an unmodifiable view of that private copy, which the
+   * state takes without copying it again.
+   */
   private static final class StateBuilder {
     private final CampaignState.Defined s;
     private CampaignSpec spec;
@@ -820,9 +864,9 @@ public final class Campaign
     private long lastSeq;
     private int total;
     private long cursor;
-    private final TreeMap<Long, CampaignState.Dispatch> inFlight;
-    private final TreeMap<Long, CampaignState.Due> due;
-    private final Map<String, Instant> accountReadyAt;
+    private TreeMap<Long, CampaignState.Dispatch> inFlight;
+    private TreeMap<Long, CampaignState.Due> due;
+    private HashMap<String, Instant> accountReadyAt;
     private CampaignState.Tally tally;
 
     StateBuilder(CampaignState.Defined s) {
@@ -833,9 +877,6 @@ public final class Campaign
       this.lastSeq = s.lastSeq();
       this.total = s.total();
       this.cursor = s.cursor();
-      this.inFlight = new TreeMap<>(s.inFlight());
-      this.due = new TreeMap<>(s.due());
-      this.accountReadyAt = new HashMap<>(s.accountReadyAt());
       this.tally = s.tally();
     }
 
@@ -846,15 +887,50 @@ public final class Campaign
     StateBuilder total(int v) { total = v; return this; }
     StateBuilder cursor(long v) { cursor = v; return this; }
     StateBuilder tally(CampaignState.Tally v) { tally = v; return this; }
-    StateBuilder putInFlight(long seq, CampaignState.Dispatch d) { inFlight.put(seq, d); return this; }
-    StateBuilder removeInFlight(long seq) { inFlight.remove(seq); return this; }
-    StateBuilder putDue(long seq, CampaignState.Due d) { due.put(seq, d); return this; }
-    StateBuilder removeDue(long seq) { due.remove(seq); return this; }
-    StateBuilder accountReadyAt(String account, Instant at) { accountReadyAt.put(account, at); return this; }
+
+    StateBuilder putInFlight(long seq, CampaignState.Dispatch d) {
+      inFlight().put(seq, d);
+      return this;
+    }
+
+    StateBuilder removeInFlight(long seq) {
+      if (s.inFlight().containsKey(seq) || inFlight != null) inFlight().remove(seq);
+      return this;
+    }
+
+    StateBuilder putDue(long seq, CampaignState.Due d) {
+      due().put(seq, d);
+      return this;
+    }
+
+    StateBuilder removeDue(long seq) {
+      if (s.due().containsKey(seq) || due != null) due().remove(seq);
+      return this;
+    }
+
+    StateBuilder accountReadyAt(String account, Instant at) {
+      if (accountReadyAt == null) accountReadyAt = new HashMap<>(s.accountReadyAt());
+      accountReadyAt.put(account, at);
+      return this;
+    }
+
+    private TreeMap<Long, CampaignState.Dispatch> inFlight() {
+      if (inFlight == null) inFlight = new TreeMap<>(s.inFlight());
+      return inFlight;
+    }
+
+    private TreeMap<Long, CampaignState.Due> due() {
+      if (due == null) due = new TreeMap<>(s.due());
+      return due;
+    }
 
     CampaignState.Defined build() {
       return new CampaignState.Defined(
-          s.tenantId(), s.campaignId(), spec, status, pausedReason, s.createdAt(), lastSeq, total, cursor, inFlight, due, accountReadyAt, tally);
+          s.tenantId(), s.campaignId(), spec, status, pausedReason, s.createdAt(), lastSeq, total, cursor,
+          inFlight == null ? s.inFlight() : java.util.Collections.unmodifiableSortedMap(inFlight),
+          due == null ? s.due() : java.util.Collections.unmodifiableSortedMap(due),
+          accountReadyAt == null ? s.accountReadyAt() : java.util.Collections.unmodifiableMap(accountReadyAt),
+          tally);
     }
   }
 }

@@ -61,6 +61,8 @@ public final class SendingBench {
       long seed,
       Path out,
       String nodeHeap,
+      boolean baseline,
+      boolean jfr,
       boolean quiet) {
 
     static Settings parse(String[] args) {
@@ -84,6 +86,8 @@ public final class SendingBench {
       o.put("seed", String.valueOf(System.nanoTime()));
       o.put("out", "bench/out/faults");
       o.put("heap", "512m");
+      o.put("baseline", "false");
+      o.put("jfr", "false");
       o.put("quiet", "false");
       for (int i = 0; i < args.length; i++) {
         String a = args[i];
@@ -117,6 +121,8 @@ public final class SendingBench {
           Long.parseLong(o.get("seed")),
           Path.of(o.get("out")).toAbsolutePath(),
           o.get("heap"),
+          Boolean.parseBoolean(o.get("baseline")),
+          Boolean.parseBoolean(o.get("jfr")),
           Boolean.parseBoolean(o.get("quiet")));
       if (s.faultFrom < 0 || s.faultTo > 1 || s.faultFrom > s.faultTo) {
         throw new IllegalArgumentException("--fault-from and --fault-to are shares of the recipients, 0 <= from <= to <= 1");
@@ -153,10 +159,48 @@ public final class SendingBench {
       boolean duplicatesOnlyFromFaultedAccounts,
       double worstResumeSeconds,
       double seconds,
-      Path dir) {}
+      Path dir,
+      Throughput throughput) {}
+
+  /**
+   * How fast the run sent: messages from the campaigns' start to the last message the server accepted, the nodes'
+   * CPU time and journal rows over that span per message, the nodes' peak heap after start (from their GC logs),
+   * the most SMTP sessions open at once, the mean message size; and the smtp-source baseline when asked for.
+   */
+  record Throughput(
+      int messages,
+      double seconds,
+      double cpuSeconds,
+      double postgresCpuSeconds,
+      double sinkCpuSeconds,
+      long journalRows,
+      long peakHeapMb,
+      int peakSessions,
+      long meanMessageBytes,
+      double baselinePerSecond) {
+
+    double perSecond() {
+      return seconds <= 0 ? 0 : messages / seconds;
+    }
+
+    @Override
+    public String toString() {
+      return String.format(Locale.ROOT,
+          "%d messages in %.1f s = %.0f emails/s; CPU of the nodes %.1f s (%.2f ms per email), of PostgreSQL %.1f s,"
+              + " of smtp-sink %.1f s; %.2f journal rows per email;"
+              + " peak heap %d MB; %d SMTP sessions at most; %d bytes per message%s",
+          messages, seconds, perSecond(), cpuSeconds, messages == 0 ? 0 : cpuSeconds * 1000 / messages,
+          postgresCpuSeconds, sinkCpuSeconds, messages == 0 ? 0 : (double) journalRows / messages, peakHeapMb, peakSessions, meanMessageBytes,
+          baselinePerSecond > 0
+              ? String.format(Locale.ROOT, "; smtp-source baseline %.0f emails/s, ratio %.2f", baselinePerSecond, perSecond() / baselinePerSecond)
+              : "");
+    }
+  }
 
   private final Settings s;
   private final Random random;
+  /** Set-up calls (1,200 accounts, 50,000-row uploads, campaigns over every account) may take a while. */
+  private final HttpJson http = new HttpJson(Duration.ofMinutes(5), false);
 
   SendingBench(Settings settings) {
     this.s = settings;
@@ -195,7 +239,9 @@ public final class SendingBench {
           --timeout D          how long a run may take (10m)
           --seed N             random seed (moments, victims)
           --out DIR            where runs write (bench/out/faults)
-          --heap SIZE          -Xmx of each node (512m)""";
+          --heap SIZE          -Xmx of each node (512m)
+          --baseline true      after each run, smtp-source into a fresh sink: same message size and concurrency
+          --jfr true           record each node with Java Flight Recorder (in the run's folder, jfr/)""";
   }
 
   List<Outcome> runAll() {
@@ -219,24 +265,25 @@ public final class SendingBench {
 
   private String row(Outcome o) {
     Properties c = o.checker;
-    return String.format(Locale.ROOT, "faults: run %d %s: delivered %s of %s, lost %s, duplicates %s (bound %d), violations %s, resume gap %.1f s, %.0f s in all — %s",
+    return String.format(Locale.ROOT, "faults: run %d %s: delivered %s of %s, lost %s, duplicates %s (bound %d), violations %s, resume gap %.1f s, %.0f s in all — %s%n  throughput: %s",
         o.run, o.passed ? "PASS" : "FAIL", c.getProperty("delivered"), c.getProperty("uploaded"), c.getProperty("lost"),
-        c.getProperty("duplicates"), o.duplicateBound, c.getProperty("violations"), o.worstResumeSeconds, o.seconds, o.dir);
+        c.getProperty("duplicates"), o.duplicateBound, c.getProperty("violations"), o.worstResumeSeconds, o.seconds, o.dir,
+        o.throughput);
   }
 
   private String table(List<Outcome> outcomes) {
     StringBuilder t = new StringBuilder();
     t.append(String.format(Locale.ROOT, "scenario %s, %d node(s), %d tenants x %d accounts, %d recipients over %d domains, seed %d%n",
         s.scenario, s.nodes, s.tenants, s.accountsPerTenant, s.recipients, s.domains, s.seed));
-    t.append("| run | result | faults | delivered | lost | duplicates (bound) | worst window / limit | resume gap s | run s |\n");
-    t.append("|---|---|---|---|---|---|---|---|---|\n");
+    t.append("| run | result | faults | delivered | lost | duplicates (bound) | worst window / limit | resume gap s | emails/s | run s |\n");
+    t.append("|---|---|---|---|---|---|---|---|---|---|\n");
     for (Outcome o : outcomes) {
       Properties c = o.checker;
       String worst = c.stringPropertyNames().stream().filter(k -> k.startsWith("worst.")).sorted()
           .map(k -> k.substring(6) + " " + c.getProperty(k)).collect(Collectors.joining(", "));
-      t.append(String.format(Locale.ROOT, "| %d | %s | %d | %s/%s | %s | %s (%d) | %s | %.1f | %.0f |%n", o.run,
+      t.append(String.format(Locale.ROOT, "| %d | %s | %d | %s/%s | %s | %s (%d) | %s | %.1f | %.0f | %.0f |%n", o.run,
           o.passed ? "pass" : "FAIL", o.faults, c.getProperty("delivered"), c.getProperty("uploaded"), c.getProperty("lost"),
-          c.getProperty("duplicates"), o.duplicateBound, worst, o.worstResumeSeconds, o.seconds));
+          c.getProperty("duplicates"), o.duplicateBound, worst, o.worstResumeSeconds, o.throughput.perSecond(), o.seconds));
     }
     return t.toString();
   }
@@ -261,24 +308,42 @@ public final class SendingBench {
     Outcome execute() {
       long started = System.nanoTime();
       try {
-        Files.createDirectories(dir);
+        Files.createDirectories(dir.resolve("jfr"));
       } catch (IOException e) {
         throw new UncheckedIOException(e);
       }
       databasePort = E2eSupport.freePort();
       database = EmbeddedDatabase.start(dir.resolve("postgres"), databasePort);
       SmtpSink sink = SmtpSink.start("sink", dir, "-a", "-m", "2000");
+      Instant startedAt;
+      double cpuAtStart;
+      double cpuAtEnd;
+      double[] othersAtStart;
+      double[] othersAtEnd;
+      long rowsAtStart;
+      long rowsAtEnd;
       try (ClusterHarness cluster = cluster()) {
         List<Tenant> tenants = setUp(cluster, sink);
         writePlan(tenants);
-        note("campaigns started; " + s.recipients + " recipients");
+        cpuAtStart = cpuSeconds(cluster);
+        othersAtStart = otherCpuSeconds(sink);
+        rowsAtStart = journalRows();
+        startedAt = Instant.now();
         for (Tenant t : tenants) t.start();
+        note("campaigns started; " + s.recipients + " recipients");
         injectFaults(cluster, sink, tenants);
         awaitCompletion(cluster, tenants);
+        cpuAtEnd = cpuSeconds(cluster);
+        othersAtEnd = otherCpuSeconds(sink);
+        rowsAtEnd = journalRows();
+        if (s.jfr) for (ClusterHarness.Node n : cluster.runningNodes()) cluster.stop(n.number());
       } finally {
         sink.close();
         database.close();
       }
+      Throughput throughput = throughput(sink, startedAt, cpuAtEnd - cpuAtStart,
+          othersAtEnd[0] - othersAtStart[0], othersAtEnd[1] - othersAtStart[1], rowsAtEnd - rowsAtStart);
+      note("throughput: " + throughput);
       Properties checker = check(sink);
       double resume = worstResume(sink);
       boolean dupsFromFaulted =
@@ -291,7 +356,135 @@ public final class SendingBench {
       if (!dupsFromFaulted) note("FAIL: a duplicate came from an account the fault did not touch: " + checker.getProperty("duplicate-senders"));
       writeNotes();
       return new Outcome(number, passed, checker, faultTimes.size(), duplicateBound, dupsFromFaulted, resume,
-          (System.nanoTime() - started) / 1e9, dir);
+          (System.nanoTime() - started) / 1e9, dir, throughput);
+    }
+
+    /** CPU time of the running nodes' processes so far. */
+    private double cpuSeconds(ClusterHarness cluster) {
+      double total = 0;
+      for (ClusterHarness.Node n : cluster.runningNodes()) {
+        total += n.process().info().totalCpuDuration().map(d -> d.toNanos() / 1e9).orElse(0.0);
+      }
+      return total;
+    }
+
+    private long journalRows() {
+      try (var c = java.sql.DriverManager.getConnection(database.jdbcUrl(), "postgres", "");
+          var st = c.createStatement();
+          var rs = st.executeQuery("SELECT count(*) FROM event_journal")) {
+        rs.next();
+        return rs.getLong(1);
+      } catch (java.sql.SQLException e) {
+        throw new IllegalStateException("cannot count the journal's rows", e);
+      }
+    }
+
+    /**
+     * CPU time so far of this run's PostgreSQL (the server and its backends, found by their data folder; a backend
+     * that ended takes its time with it, the pooled connections live as long as the nodes) and of its smtp-sink.
+     */
+    private double[] otherCpuSeconds(SmtpSink sink) {
+      String dataDir = dir.resolve("postgres").toString();
+      double postgres = 0;
+      double smtp = 0;
+      long serverPid = -1;
+      try {
+        serverPid = Long.parseLong(Files.readAllLines(dir.resolve("postgres/postmaster.pid")).get(0).trim());
+      } catch (IOException | RuntimeException e) {
+        // no server pid: only what the command lines tell
+      }
+      for (ProcessHandle p : ProcessHandle.allProcesses().toList()) {
+        String cmd = p.info().commandLine().orElse("");
+        double cpu = p.info().totalCpuDuration().map(d -> d.toNanos() / 1e9).orElse(0.0);
+        boolean ofServer = p.pid() == serverPid || p.parent().map(ProcessHandle::pid).orElse(-2L) == serverPid;
+        if (ofServer || cmd.contains(dataDir)) postgres += cpu;
+        else if (cmd.contains("smtp-sink") && cmd.contains(sink.dumpDir().toString())) smtp += cpu;
+      }
+      return new double[] {postgres, smtp};
+    }
+
+    private Throughput throughput(SmtpSink sink, Instant startedAt, double cpu, double postgresCpu, double sinkCpu, long rows) {
+      List<SmtpSink.Message> messages = sink.messages();
+      Instant last = messages.isEmpty() ? startedAt : messages.get(messages.size() - 1).receivedAt();
+      double seconds = Duration.between(startedAt, last).toNanos() / 1e9;
+      long bytes = 0;
+      for (SmtpSink.Message m : messages) {
+        try {
+          bytes += Files.size(m.file());
+        } catch (IOException e) {
+          throw new UncheckedIOException(e);
+        }
+      }
+      long mean = messages.isEmpty() ? 0 : bytes / messages.size();
+      int sessions = peakSessions(sink.log());
+      double baseline = s.baseline ? baseline(messages.size(), Math.max(1, sessions), mean) : 0;
+      return new Throughput(messages.size(), seconds, cpu, postgresCpu, sinkCpu, rows, peakHeapMb(), sessions, mean, baseline);
+    }
+
+    /** The most SMTP sessions open at once, from the sink's log (connect and disconnect lines). */
+    private int peakSessions(Path log) {
+      int open = 0;
+      int peak = 0;
+      for (String line : readLines(log)) {
+        if (line.contains(" connect (AF_INET")) peak = Math.max(peak, ++open);
+        else if (line.endsWith(" disconnect") && open > 0) open--;
+        else if (line.contains("=== fixture:")) open = 0;
+      }
+      return peak;
+    }
+
+    /** The largest heap in use before any collection, over the nodes' GC logs. */
+    private long peakHeapMb() {
+      long peak = 0;
+      java.util.regex.Pattern used = java.util.regex.Pattern.compile("(\\d+)M->(\\d+)M\\((\\d+)M\\)");
+      try (var files = Files.list(dir)) {
+        for (Path f : files.filter(f -> f.getFileName().toString().startsWith("gc-node-")).toList()) {
+          for (String line : readLines(f)) {
+            var m = used.matcher(line);
+            if (m.find()) peak = Math.max(peak, Long.parseLong(m.group(1)));
+          }
+        }
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+      return peak;
+    }
+
+    /**
+     * Postfix's smtp-source into a fresh smtp-sink started like the run's (same options, dump files and log): the
+     * same number of messages of the same size, over as many sessions as the run had open at most, each session
+     * reusing its connection.
+     */
+    private double baseline(int messages, int sessions, long size) {
+      SmtpSink sink = SmtpSink.start("baseline", dir, "-a", "-m", "2000");
+      try {
+        // smtp-source adds about 250 bytes of headers of its own, and the sink its own records: match the body.
+        long body = Math.max(100, size - 450);
+        List<String> command = List.of("/usr/sbin/smtp-source", "-d", "-s", String.valueOf(sessions), "-m",
+            String.valueOf(messages), "-l", String.valueOf(body), "-f", "bench@sender.example.com", "-t",
+            "someone@d0.example.com", "127.0.0.1:" + sink.port());
+        long t0 = System.nanoTime();
+        Process p = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(dir.resolve("smtp-source.log").toFile()).start();
+        if (!p.waitFor(30, TimeUnit.MINUTES) || p.exitValue() != 0) {
+          throw new IllegalStateException("smtp-source failed: " + Files.readString(dir.resolve("smtp-source.log")));
+        }
+        double seconds = (System.nanoTime() - t0) / 1e9;
+        int received = sink.fileCount();
+        long bytes = 0;
+        try (var files = Files.list(sink.dumpDir())) {
+          for (Path f : files.toList()) bytes += Files.size(f);
+        }
+        note(String.format(Locale.ROOT, "smtp-source baseline: %d messages (%d received, %d bytes each) over %d sessions in %.1f s = %.0f/s",
+            messages, received, received == 0 ? 0 : bytes / received, sessions, seconds, received / seconds));
+        return received / seconds;
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException(e);
+      } finally {
+        sink.close();
+      }
     }
 
     private ClusterHarness cluster() {
@@ -304,6 +497,7 @@ public final class SendingBench {
               .env("OUTREACH_PUBLIC_URL", "https://links.example.com")
               .env("OUTREACH_RATE_LIMIT", "100000")
               .jvmArg("-Xmx" + s.nodeHeap)
+              .jvmArg("-Xlog:gc:file=" + dir.resolve("gc-node-%p.log"))
               .jvmArg("-Doutreach.campaign.recheck-interval=2s")
               .jvmArg("-Doutreach.campaign.keeper-interval=2s")
               .jvmArg("-Doutreach.account.pause-after-failures=5s")
@@ -311,7 +505,9 @@ public final class SendingBench {
               .jvmArg("-Doutreach.campaign.domain-deferral=3s")
               .jvmArg("-Doutreach.recipient-domains.deferral=3s")
               .jvmArg("-Doutreach.campaign.bounce-guard.max-rate=0.5")
-              .jvmArg("-Doutreach.smtp.read-timeout=10s");
+              .jvmArg("-Doutreach.smtp.read-timeout=10s")
+              .jvmArg("-Doutreach.campaign.send-timeout=20s");
+      if (s.jfr) b.jvmArg("-XX:StartFlightRecording=settings=profile,dumponexit=true,filename=" + dir.resolve("jfr") + "/");
       List<String> retry = List.of("1s", "2s", "4s", "8s", "8s");
       for (int i = 0; i < retry.size(); i++) b.jvmArg("-Doutreach.campaign.retry-delays." + i + "=" + retry.get(i));
       indexed(b, "outreach.recipient-domains.tenant-limits", s.domainTenantLimits);
@@ -334,12 +530,17 @@ public final class SendingBench {
       int perTenant = s.recipients / s.tenants;
       int next = 0;
       for (Tenant t : tenants) {
+        long t0 = System.nanoTime();
         for (int a = 1; a <= s.accountsPerTenant; a++) t.createAccount(t.label + "-a" + a, sink);
+        long t1 = System.nanoTime();
         int count = t == tenants.get(tenants.size() - 1) ? s.recipients - perTenant * (s.tenants - 1) : perTenant;
         List<String> emails = new ArrayList<>(count);
         for (int i = 0; i < count; i++, next++) emails.add("r" + next + "@d" + (next % s.domains) + ".example.com");
         t.createCampaign();
+        long t2 = System.nanoTime();
         t.upload(emails, dir.resolve("recipients-" + t.label + ".csv"));
+        note(String.format(Locale.ROOT, "tenant %s: %d accounts in %.1f s, campaign in %.1f s, %d recipients uploaded in %.1f s",
+            t.label, s.accountsPerTenant, (t1 - t0) / 1e9, (t2 - t1) / 1e9, count, (System.nanoTime() - t2) / 1e9));
       }
       return tenants;
     }
@@ -626,7 +827,7 @@ public final class SendingBench {
       int i = 0;
       for (String e : emails) csv.append(e).append(",Person ").append(++i).append(",Company ").append(i % 97).append("\r\n");
       write(copy, csv.toString());
-      HttpJson.Response r = cluster.post(node, "/v1/campaigns/bench/recipients", key, "text/csv", csv.toString());
+      HttpJson.Response r = http.post(cluster.node(node).api("/v1/campaigns/bench/recipients"), key, "text/csv", csv.toString());
       require(r, 200);
       if (r.requireJson().path("accepted").asInt() != emails.size()) throw new IllegalStateException("import: " + r);
     }
@@ -652,7 +853,7 @@ public final class SendingBench {
     }
 
     private HttpJson.Response post(String path, Object body) {
-      return cluster.post(node, path, key, body);
+      return http.post(cluster.node(node).api(path), key, body);
     }
   }
 
@@ -666,6 +867,14 @@ public final class SendingBench {
 
   static Path repository() {
     return E2eSupport.moduleDir().getParent();
+  }
+
+  private static List<String> readLines(Path file) {
+    try {
+      return Files.readAllLines(file, StandardCharsets.ISO_8859_1);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read " + file, e);
+    }
   }
 
   private static void write(Path file, String text) {

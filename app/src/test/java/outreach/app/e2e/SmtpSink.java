@@ -22,7 +22,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -102,7 +101,8 @@ public final class SmtpSink implements AutoCloseable {
   private final int port;
   private final Path dumpDir;
   private final Path log;
-  private final List<Command> commands = new CopyOnWriteArrayList<>();
+  /** Appended to by the reader thread, read under its lock (a copy-on-write list would copy itself per line). */
+  private final List<Command> commands = java.util.Collections.synchronizedList(new ArrayList<>());
   private volatile Process process;
   private volatile List<String> options;
   private volatile Thread reader;
@@ -170,13 +170,15 @@ public final class SmtpSink implements AutoCloseable {
 
   /** Every SMTP command read so far, oldest first. */
   public List<Command> commands() {
-    return List.copyOf(commands);
+    synchronized (commands) {
+      return List.copyOf(commands);
+    }
   }
 
   /** The commands with this verb (RCPT, MAIL, AUTH, ...), oldest first. */
   public List<Command> commands(String verb) {
     String v = verb.toUpperCase(Locale.ROOT);
-    return commands.stream().filter(c -> c.verb().equals(v)).toList();
+    return commands().stream().filter(c -> c.verb().equals(v)).toList();
   }
 
   /** When RCPT TO was issued for {@code address} (case-insensitive), oldest first. */
@@ -327,7 +329,7 @@ public final class SmtpSink implements AutoCloseable {
         Matcher m = COMMAND.matcher(text);
         if (m.matches()) commands.add(new Command(at, m.group(1).toUpperCase(Locale.ROOT), m.group(2) == null ? "" : m.group(2).trim()));
         out.write(at + " " + text + System.lineSeparator());
-        out.flush();
+        if (!in.ready()) out.flush();
       }
     } catch (IOException e) {
       // the process ended; its output is complete as far as it got

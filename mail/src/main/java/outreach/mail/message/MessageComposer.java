@@ -28,6 +28,10 @@ import outreach.mail.HeaderText;
  */
 public final class MessageComposer {
 
+  static {
+    outreach.mail.MailRuntime.configure();
+  }
+
   private static final String UTF_8 = "UTF-8";
   private static final Session SESSION = Session.getInstance(new Properties());
 

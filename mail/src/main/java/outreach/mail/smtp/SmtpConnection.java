@@ -40,6 +40,10 @@ public final class SmtpConnection implements AutoCloseable {
   private TrackingTransport transport;
   private int connects;
 
+  static {
+    outreach.mail.MailRuntime.configure();
+  }
+
   public SmtpConnection(SmtpSettings settings) {
     this.settings = Objects.requireNonNull(settings, "settings");
     this.session = Session.getInstance(properties(settings));

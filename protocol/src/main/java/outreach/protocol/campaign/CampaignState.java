@@ -42,9 +42,30 @@ public sealed interface CampaignState extends CborSerializable {
       implements CampaignState {
 
     public Defined {
-      inFlight = java.util.Collections.unmodifiableMap(new TreeMap<>(inFlight));
-      due = java.util.Collections.unmodifiableMap(new TreeMap<>(due));
-      accountReadyAt = Map.copyOf(accountReadyAt);
+      inFlight = StateMaps.frozenSorted(inFlight);
+      due = StateMaps.frozenSorted(due);
+      accountReadyAt = StateMaps.frozen(accountReadyAt);
+    }
+  }
+
+  /**
+   * The maps of a state are unmodifiable views over maps nobody else holds. A map that is such a view
+   * already (one an earlier state handed on unchanged, or a fresh copy wrapped by the event handler) is
+   * taken as it is: the state is copied per event, and copying every map each time would cost a busy
+   * campaign most of its time.
+   */
+  final class StateMaps {
+    private static final Class<?> FROZEN_SORTED = java.util.Collections.unmodifiableSortedMap(new TreeMap<>()).getClass();
+    private static final Class<?> FROZEN = java.util.Collections.unmodifiableMap(new java.util.HashMap<>()).getClass();
+
+    private StateMaps() {}
+
+    static <K, V> Map<K, V> frozenSorted(Map<K, V> map) {
+      return map.getClass() == FROZEN_SORTED ? map : java.util.Collections.unmodifiableSortedMap(new TreeMap<>(map));
+    }
+
+    static <K, V> Map<K, V> frozen(Map<K, V> map) {
+      return map.getClass() == FROZEN ? map : java.util.Collections.unmodifiableMap(new java.util.HashMap<>(map));
     }
   }
 
