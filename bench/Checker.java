@@ -95,7 +95,7 @@ public final class Checker {
 
   record Tenant(String name, ZoneId zone, Path recipients) {}
 
-  record Received(Path file, Instant at, String from, String rcpt, String messageId) {
+  record Received(Path file, Instant at, String from, String rcpt, String messageId, boolean complete) {
     String rcptDomain() {
       return rcpt.substring(rcpt.lastIndexOf('@') + 1);
     }
@@ -223,7 +223,12 @@ public final class Checker {
       Map<String, String> fields = new HashMap<>();
       String line;
       String last = null;
-      while ((line = r.readLine()) != null && !line.isEmpty()) {
+      boolean headerEnded = false;
+      while ((line = r.readLine()) != null) {
+        if (line.isEmpty()) {
+          headerEnded = true;
+          break;
+        }
         if ((line.startsWith(" ") || line.startsWith("\t")) && last != null) {
           fields.merge(last, " " + line.trim(), String::concat);
           continue;
@@ -234,8 +239,10 @@ public final class Checker {
         fields.putIfAbsent(last, line.substring(colon + 1).trim());
       }
       String rcpt = address(fields.getOrDefault("x-rcpt-args", fields.getOrDefault("to", "")));
-      return new Received(file, mtime.toInstant(), address(fields.getOrDefault("from", "")), rcpt,
-          fields.getOrDefault("message-id", "").trim());
+      String messageId = fields.getOrDefault("message-id", "").trim();
+      // A transaction the server was stopped in the middle of leaves an empty or cut-off file: no message.
+      boolean complete = headerEnded && !messageId.isEmpty() && fields.containsKey("from") && !rcpt.isEmpty();
+      return new Received(file, mtime.toInstant(), address(fields.getOrDefault("from", "")), rcpt, messageId, complete);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot read " + file, e);
     }
@@ -296,7 +303,9 @@ public final class Checker {
         if (before != null) throw new IllegalArgumentException(t.recipients() + " lists " + r + " twice");
       }
     }
-    List<Received> received = readDumps(dumpDirs);
+    List<Received> dumps = readDumps(dumpDirs);
+    List<Received> received = dumps.stream().filter(Received::complete).toList();
+    int incomplete = dumps.size() - received.size();
     Set<String> refused = refused(logs);
 
     Map<String, List<Received>> byMessageId = new LinkedHashMap<>();
@@ -342,6 +351,7 @@ public final class Checker {
       out.printf(Locale.ROOT, " from %s to %s (%.1f s)", received.get(0).at(), received.get(received.size() - 1).at(), span.toMillis() / 1000.0);
     }
     out.println();
+    out.printf(Locale.ROOT, "incomplete dumps      %d (transactions the server was stopped in: no message)%n", incomplete);
     out.printf(Locale.ROOT, "delivered             %d%n", delivered);
     out.printf(Locale.ROOT, "refused by the server %d (5xx to RCPT, from the sink log)%n", refusedCount);
     out.printf(Locale.ROOT, "lost                  %d%n", lost.size());
@@ -364,6 +374,7 @@ public final class Checker {
       StringBuilder s = new StringBuilder();
       s.append("uploaded=").append(uploaded).append('\n');
       s.append("received=").append(received.size()).append('\n');
+      s.append("incomplete=").append(incomplete).append('\n');
       s.append("delivered=").append(delivered).append('\n');
       s.append("refused=").append(refusedCount).append('\n');
       s.append("lost=").append(lost.size()).append('\n');

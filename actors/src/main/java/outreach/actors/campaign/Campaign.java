@@ -76,7 +76,8 @@ public final class Campaign
   record Pump() implements CampaignCommand {}
 
   /** A page of recipients arrived from the table (empty on failure). */
-  record Fetched(List<Recipient> recipients, Optional<String> failure) implements CampaignCommand {}
+  /** Recipients read from the table after sequence number {@code after}. */
+  record Fetched(long after, List<Recipient> recipients, Optional<String> failure) implements CampaignCommand {}
 
   /** A send attempt ended. */
   record AttemptEnded(long seq, String messageId, SendAttempt.Result result) implements CampaignCommand {}
@@ -463,6 +464,12 @@ public final class Campaign
       return Effect().noReply();
     }
     long last = buffer.isEmpty() ? s.cursor() : buffer.peekLast().seq();
+    if (msg.after() != last) {
+      // Read for a cursor this campaign no longer has: a write that would have moved it failed and the
+      // entity restarted from its journal, or the buffer changed meanwhile. Read again from where it is.
+      if (s.status() == CampaignStatus.RUNNING) context.getSelf().tell(new Pump());
+      return Effect().noReply();
+    }
     for (Recipient r : msg.recipients()) if (r.seq() > last) buffer.add(r);
     if (s.status() == CampaignStatus.RUNNING) context.getSelf().tell(new Pump());
     return Effect().noReply();
@@ -473,7 +480,10 @@ public final class Campaign
     fetching = true;
     context.pipeToSelf(
         recipients.fetch(s.tenantId(), s.campaignId(), after, settings.fetchSize()),
-        (list, failure) -> failure == null ? new Fetched(list, Optional.empty()) : new Fetched(List.of(), Optional.of(String.valueOf(failure.getMessage()))));
+        (list, failure) ->
+            failure == null
+                ? new Fetched(after, list, Optional.empty())
+                : new Fetched(after, List.of(), Optional.of(String.valueOf(failure.getMessage()))));
   }
 
   private ReplyEffect<CampaignEvent, CampaignState> attemptEnded(CampaignState.Defined written, AttemptEnded msg) {

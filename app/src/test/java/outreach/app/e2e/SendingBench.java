@@ -308,7 +308,7 @@ public final class SendingBench {
     Outcome execute() {
       long started = System.nanoTime();
       try {
-        Files.createDirectories(dir.resolve("jfr"));
+        Files.createDirectories(s.jfr ? dir.resolve("jfr") : dir);
       } catch (IOException e) {
         throw new UncheckedIOException(e);
       }
