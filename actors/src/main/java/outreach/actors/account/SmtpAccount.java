@@ -145,7 +145,17 @@ public final class SmtpAccount
   @Override
   public SignalHandler<AccountState> signalHandler() {
     return newSignalHandlerBuilder()
-        .onSignal(RecoveryCompleted.instance(), state -> scheduleHealthCheck(state, Duration.ZERO))
+        .onSignal(
+            RecoveryCompleted.instance(),
+            state -> {
+              // After a restart (a failed write restarts the entity in place; its session child is stopped)
+              // nothing runs: a send that was under way is Interrupted now, and the next one opens a new session.
+              sending = Optional.empty();
+              waiting.clear();
+              probing = false;
+              session = null;
+              scheduleHealthCheck(state, Duration.ZERO);
+            })
         .build();
   }
 

@@ -195,6 +195,14 @@ public final class Campaign
         .onSignal(
             RecoveryCompleted.instance(),
             state -> {
+              // A failed write restarts the entity in place: what it held in memory describes a state it no
+              // longer has. Start over from the journal's.
+              buffer.clear();
+              fetching = false;
+              running.clear();
+              unknown.clear();
+              unwritten.clear();
+              working = null;
               if (state instanceof CampaignState.Defined d && !d.inFlight().isEmpty()) {
                 // Dispatched before the restart: their outcome is with the accounts.
                 unknown.addAll(d.inFlight().keySet());

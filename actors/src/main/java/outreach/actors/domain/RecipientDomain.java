@@ -9,6 +9,8 @@ import akka.actor.typed.javadsl.Behaviors;
 import akka.cluster.sharding.typed.javadsl.ClusterSharding;
 import akka.cluster.sharding.typed.javadsl.Entity;
 import akka.persistence.typed.PersistenceId;
+import akka.persistence.typed.RecoveryCompleted;
+import akka.persistence.typed.javadsl.SignalHandler;
 import akka.persistence.typed.javadsl.CommandHandler;
 import akka.persistence.typed.javadsl.Effect;
 import akka.persistence.typed.javadsl.EventHandler;
@@ -82,6 +84,23 @@ public final class RecipientDomain extends EventSourcedBehavior<DomainCommand, D
   @Override
   public DomainState emptyState() {
     return DomainState.EMPTY;
+  }
+
+  /**
+   * A failed write restarts the entity in place: the decisions not written are void (their asks go
+   * unanswered and are asked again), and settlements not written leave their permits open until the hold.
+   */
+  @Override
+  public SignalHandler<DomainState> signalHandler() {
+    return newSignalHandlerBuilder()
+        .onSignal(
+            RecoveryCompleted.instance(),
+            state -> {
+              pending.clear();
+              settled.clear();
+              working = null;
+            })
+        .build();
   }
 
   @Override

@@ -9,6 +9,8 @@ import akka.actor.typed.javadsl.Behaviors;
 import akka.cluster.sharding.typed.javadsl.ClusterSharding;
 import akka.cluster.sharding.typed.javadsl.Entity;
 import akka.persistence.typed.PersistenceId;
+import akka.persistence.typed.RecoveryCompleted;
+import akka.persistence.typed.javadsl.SignalHandler;
 import akka.persistence.typed.javadsl.CommandHandler;
 import akka.persistence.typed.javadsl.Effect;
 import akka.persistence.typed.javadsl.EventHandler;
@@ -79,6 +81,23 @@ public final class Quota extends EventSourcedBehavior<QuotaCommand, QuotaEvent, 
   @Override
   public QuotaState emptyState() {
     return QuotaState.EMPTY;
+  }
+
+  /**
+   * A failed write restarts the entity in place: the decisions not written are void (their asks go
+   * unanswered and are asked again), and settlements not written leave their permits open until the hold.
+   */
+  @Override
+  public SignalHandler<QuotaState> signalHandler() {
+    return newSignalHandlerBuilder()
+        .onSignal(
+            RecoveryCompleted.instance(),
+            state -> {
+              pending.clear();
+              settled.clear();
+              working = null;
+            })
+        .build();
   }
 
   @Override
