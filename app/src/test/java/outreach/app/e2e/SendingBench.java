@@ -836,12 +836,21 @@ public final class SendingBench {
       for (String e : emails) csv.append(e).append(",Person ").append(++i).append(",Company ").append(i % 97).append("\r\n");
       write(copy, csv.toString());
       HttpJson.Response r = http.post(cluster.node(node).api("/v1/campaigns/bench/recipients"), key, "text/csv", csv.toString());
+      for (int attempt = 1; r.status() == 503 && attempt < 20; attempt++) {
+        sleep(Duration.ofSeconds(1));
+        r = http.post(cluster.node(node).api("/v1/campaigns/bench/recipients"), key, "text/csv", csv.toString());
+      }
       require(r, 200);
       if (r.requireJson().path("accepted").asInt() != emails.size()) throw new IllegalStateException("import: " + r);
     }
 
     void start() {
-      require(cluster.post(node, "/v1/campaigns/bench/start", key, "application/json", ""), 200);
+      HttpJson.Response r = cluster.post(node, "/v1/campaigns/bench/start", key, "application/json", "");
+      for (int attempt = 1; r.status() == 503 && attempt < 20; attempt++) {
+        sleep(Duration.ofSeconds(1));
+        r = cluster.post(node, "/v1/campaigns/bench/start", key, "application/json", "");
+      }
+      require(r, 200);
     }
 
     JsonNode campaign() {
@@ -860,8 +869,14 @@ public final class SendingBench {
       }
     }
 
+    /** A 503 (the cluster did not answer in time: a busy machine, shards still starting) is tried again. */
     private HttpJson.Response post(String path, Object body) {
-      return http.post(cluster.node(node).api(path), key, body);
+      HttpJson.Response r = http.post(cluster.node(node).api(path), key, body);
+      for (int attempt = 1; r.status() == 503 && attempt < 20; attempt++) {
+        sleep(Duration.ofSeconds(1));
+        r = http.post(cluster.node(node).api(path), key, body);
+      }
+      return r;
     }
   }
 
