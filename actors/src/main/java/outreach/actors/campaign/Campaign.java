@@ -420,7 +420,7 @@ public final class Campaign
               w.seq(), w.email(), w.variables(), message.messageId(), account.get(), w.attempt(), w.possibleDuplicate(), ready, now));
       busy.add(account.get());
       readyAt.put(account.get(), ready);
-      launches.add(new Launch(w.seq(), account.get(), message));
+      launches.add(new Launch(w.seq(), account.get(), message, now));
       if (fresh) {
         cursor = w.seq();
         taken++;
@@ -453,12 +453,12 @@ public final class Campaign
 
   private record Work(long seq, String email, Map<String, String> variables, int attempt, boolean possibleDuplicate, boolean suppressed) {}
 
-  private record Launch(long seq, String account, RenderedMessage message) {}
+  private record Launch(long seq, String account, RenderedMessage message, Instant dispatchedAt) {}
 
   private void launch(Launch l) {
     running.add(l.seq());
     context.pipeToSelf(
-        attempts.run(l.account(), l.message()),
+        attempts.run(l.account(), l.message(), l.message().messageId() + " " + l.dispatchedAt()),
         (result, failure) ->
             new AttemptEnded(
                 l.seq(), l.message().messageId(), failure == null ? result : new SendAttempt.Unanswered(String.valueOf(failure.getMessage()))));

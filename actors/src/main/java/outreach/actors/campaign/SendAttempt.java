@@ -57,46 +57,52 @@ final class SendAttempt {
     this.clock = clock;
   }
 
-  CompletionStage<Result> run(String account, RenderedMessage message) {
-    return acquireQuota(message)
+  /**
+   * @param permit the id of this try's permits at the quotas and the domain: the Message-ID with the try's
+   *     dispatch, so that a message sent again (after a transaction cut off mid-way, which may have reached the
+   *     server) needs permits of its own and never rides on the first try's
+   */
+  CompletionStage<Result> run(String account, RenderedMessage message, String permit) {
+    RenderedMessage m = message;
+    return acquireQuota(m, permit)
         .thenCompose(
             quota -> {
               if (quota.isPresent()) return CompletableFuture.completedFuture(quota.get());
-              return reserveDomain(message)
+              return reserveDomain(m, permit)
                   .thenCompose(
                       domain -> {
                         if (domain.isPresent()) {
-                          releaseQuota(message);
+                          releaseQuota(m, permit);
                           return CompletableFuture.completedFuture(domain.get());
                         }
-                        return send(account, message);
+                        return send(account, m, permit);
                       });
             });
   }
 
   /** The global quota, then the tenant's; a refusal of the second gives the first back. */
-  private CompletionStage<Optional<Result>> acquireQuota(RenderedMessage m) {
+  private CompletionStage<Optional<Result>> acquireQuota(RenderedMessage m, String permit) {
     boolean global = settings.quotas().global().isPresent();
     boolean tenant = settings.quotas().forTenant(m.tenantId()).isPresent();
     CompletionStage<Optional<Result>> first =
-        global ? acquire(QuotaKeys.GLOBAL, "the global quota", m) : CompletableFuture.completedFuture(Optional.empty());
+        global ? acquire(QuotaKeys.GLOBAL, "the global quota", m, permit) : CompletableFuture.completedFuture(Optional.empty());
     if (!tenant) return first;
     return first.thenCompose(
         refused -> {
           if (refused.isPresent()) return CompletableFuture.completedFuture(refused);
-          return acquire(QuotaPolicy.tenantQuotaId(m.tenantId()), "the tenant's quota", m)
+          return acquire(QuotaPolicy.tenantQuotaId(m.tenantId()), "the tenant's quota", m, permit)
               .thenApply(
                   r -> {
-                    if (r.isPresent() && global) release(QuotaKeys.GLOBAL, m);
+                    if (r.isPresent() && global) release(QuotaKeys.GLOBAL, permit);
                     return r;
                   });
         });
   }
 
-  private CompletionStage<Optional<Result>> acquire(String quotaId, String what, RenderedMessage m) {
+  private CompletionStage<Optional<Result>> acquire(String quotaId, String what, RenderedMessage m, String permit) {
     return sharding
         .entityRefFor(QuotaKeys.ENTITY_KEY, quotaId)
-        .<QuotaCommand.QuotaReply>ask(r -> new QuotaCommand.Acquire(m.tenantId(), m.messageId(), r), settings.permitTimeout())
+        .<QuotaCommand.QuotaReply>ask(r -> new QuotaCommand.Acquire(m.tenantId(), permit, r), settings.permitTimeout())
         .handle(
             (reply, failure) -> {
               if (failure != null) return Optional.of(noAnswer(Blocker.QUOTA, what));
@@ -107,10 +113,10 @@ final class SendAttempt {
             });
   }
 
-  private CompletionStage<Optional<Result>> reserveDomain(RenderedMessage m) {
+  private CompletionStage<Optional<Result>> reserveDomain(RenderedMessage m, String permit) {
     return sharding
         .entityRefFor(RecipientDomainKeys.ENTITY_KEY, RecipientDomainKeys.entityId(m.recipientDomain()))
-        .<DomainReply>ask(r -> new DomainCommand.Reserve(m.tenantId(), m.messageId(), r), settings.permitTimeout())
+        .<DomainReply>ask(r -> new DomainCommand.Reserve(m.tenantId(), permit, r), settings.permitTimeout())
         .handle(
             (reply, failure) -> {
               if (failure != null) return Optional.of(noAnswer(Blocker.DOMAIN, "recipient domain " + m.recipientDomain()));
@@ -121,7 +127,7 @@ final class SendAttempt {
             });
   }
 
-  private CompletionStage<Result> send(String account, RenderedMessage m) {
+  private CompletionStage<Result> send(String account, RenderedMessage m, String permit) {
     return sharding
         .entityRefFor(SmtpAccountKeys.ENTITY_KEY, EntityIds.of(m.tenantId(), account))
         .<SendReply>ask(r -> new AccountCommand.Send(m, now().plus(settings.sendStartWithin()), r), settings.sendTimeout())
@@ -129,11 +135,11 @@ final class SendAttempt {
             (reply, failure) -> {
               if (failure != null) return new Unanswered("account " + account + " did not answer: " + failure.getMessage());
               if (reply instanceof SendReply.Attempted a) {
-                settle(m);
+                settle(m, permit);
                 return new Attempted(a.outcome());
               }
-              releaseQuota(m);
-              releaseDomain(m);
+              releaseQuota(m, permit);
+              releaseDomain(m, permit);
               if (reply instanceof SendReply.Throttled t) {
                 return new Returned(t.retryAt(), "account " + account + ": " + t.limit(), Blocker.ACCOUNT);
               }
@@ -148,31 +154,31 @@ final class SendAttempt {
   }
 
   /** The transaction is over: the quotas and the domain count the send from now on. */
-  private void settle(RenderedMessage m) {
+  private void settle(RenderedMessage m, String permit) {
     if (settings.quotas().global().isPresent()) {
-      sharding.entityRefFor(QuotaKeys.ENTITY_KEY, QuotaKeys.GLOBAL).tell(new QuotaCommand.Settle(m.messageId()));
+      sharding.entityRefFor(QuotaKeys.ENTITY_KEY, QuotaKeys.GLOBAL).tell(new QuotaCommand.Settle(permit));
     }
     if (settings.quotas().forTenant(m.tenantId()).isPresent()) {
-      sharding.entityRefFor(QuotaKeys.ENTITY_KEY, QuotaPolicy.tenantQuotaId(m.tenantId())).tell(new QuotaCommand.Settle(m.messageId()));
+      sharding.entityRefFor(QuotaKeys.ENTITY_KEY, QuotaPolicy.tenantQuotaId(m.tenantId())).tell(new QuotaCommand.Settle(permit));
     }
     sharding
         .entityRefFor(RecipientDomainKeys.ENTITY_KEY, RecipientDomainKeys.entityId(m.recipientDomain()))
-        .tell(new DomainCommand.Settle(m.tenantId(), m.messageId()));
+        .tell(new DomainCommand.Settle(m.tenantId(), permit));
   }
 
-  private void releaseQuota(RenderedMessage m) {
-    if (settings.quotas().global().isPresent()) release(QuotaKeys.GLOBAL, m);
-    if (settings.quotas().forTenant(m.tenantId()).isPresent()) release(QuotaPolicy.tenantQuotaId(m.tenantId()), m);
+  private void releaseQuota(RenderedMessage m, String permit) {
+    if (settings.quotas().global().isPresent()) release(QuotaKeys.GLOBAL, permit);
+    if (settings.quotas().forTenant(m.tenantId()).isPresent()) release(QuotaPolicy.tenantQuotaId(m.tenantId()), permit);
   }
 
-  private void release(String quotaId, RenderedMessage m) {
-    sharding.entityRefFor(QuotaKeys.ENTITY_KEY, quotaId).tell(new QuotaCommand.Release(m.messageId()));
+  private void release(String quotaId, String permit) {
+    sharding.entityRefFor(QuotaKeys.ENTITY_KEY, quotaId).tell(new QuotaCommand.Release(permit));
   }
 
-  private void releaseDomain(RenderedMessage m) {
+  private void releaseDomain(RenderedMessage m, String permit) {
     sharding
         .entityRefFor(RecipientDomainKeys.ENTITY_KEY, RecipientDomainKeys.entityId(m.recipientDomain()))
-        .tell(new DomainCommand.Release(m.tenantId(), m.messageId()));
+        .tell(new DomainCommand.Release(m.tenantId(), permit));
   }
 
   private Instant now() {

@@ -572,6 +572,33 @@ public final class ClusterHarness implements AutoCloseable {
 
   // ---------------------------------------------------------------- HTTP
 
+  /**
+   * POST that creates something, tried again while the node answers 503 ("the cluster did not answer in time;
+   * retry the request": a busy machine, a shard still starting), up to 20 times a second apart. A try that was
+   * carried out although its answer was 503 makes the next one find the object: that 409 counts as created.
+   */
+  public HttpJson.Response create(HttpJson client, int number, String path, String bearer, Object body) {
+    HttpJson.Response r = client.post(node(number).api(path), bearer, body);
+    boolean retried = false;
+    for (int attempt = 1; r.status() == 503 && attempt < 20; attempt++) {
+      try {
+        Thread.sleep(1_000);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return r;
+      }
+      r = client.post(node(number).api(path), bearer, body);
+      retried = true;
+    }
+    if (retried && r.status() == 409) return new HttpJson.Response(r.method(), r.uri(), 201, r.contentType(), r.body(), r.json());
+    return r;
+  }
+
+  /** {@link #create(HttpJson, int, String, String, Object)} with the harness's own client. */
+  public HttpJson.Response create(int number, String path, String bearer, Object body) {
+    return create(http, number, path, bearer, body);
+  }
+
   /** GET on the node's API port; {@code bearer} may be null. */
   public HttpJson.Response get(int number, String path, String bearer) {
     return http.get(node(number).api(path), bearer);

@@ -869,20 +869,8 @@ public final class SendingBench {
       }
     }
 
-    /** A 503 (the cluster did not answer in time: a busy machine, shards still starting) is tried again. */
     private HttpJson.Response post(String path, Object body) {
-      HttpJson.Response r = http.post(cluster.node(node).api(path), key, body);
-      boolean retried = false;
-      for (int attempt = 1; r.status() == 503 && attempt < 20; attempt++) {
-        sleep(Duration.ofSeconds(1));
-        r = http.post(cluster.node(node).api(path), key, body);
-        retried = true;
-      }
-      if (retried && r.status() == 409) {
-        // The first try was carried out after all; the object is there.
-        return new HttpJson.Response(r.method(), r.uri(), 201, r.contentType(), r.body(), r.json());
-      }
-      return r;
+      return cluster.create(http, node, path, key, body);
     }
   }
 

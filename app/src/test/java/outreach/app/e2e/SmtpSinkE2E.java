@@ -497,7 +497,7 @@ class SmtpSinkE2E {
       body.put("fromName", "Sales " + accountId);
       body.put("limits", List.of(limits));
       body.put("warmUp", Map.of("enabled", false));
-      HttpJson.Response r = cluster.post(node, "/v1/accounts", key, body);
+      HttpJson.Response r = cluster.create(node, "/v1/accounts", key, body);
       assertThat(r.status()).as("%s", r).isEqualTo(201);
     }
 
@@ -510,7 +510,7 @@ class SmtpSinkE2E {
       body.put("accounts", accounts);
       body.put("footer", Map.of("address", FOOTER));
       if (delay != null) body.put("delay", Map.of("min", delay, "max", delay));
-      HttpJson.Response r = cluster.post(node, "/v1/campaigns", key, body);
+      HttpJson.Response r = cluster.create(node, "/v1/campaigns", key, body);
       assertThat(r.status()).as("%s", r).isEqualTo(201);
     }
 
