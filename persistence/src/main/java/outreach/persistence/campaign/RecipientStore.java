@@ -3,14 +3,18 @@ package outreach.persistence.campaign;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStreamWriter;
 import java.io.UncheckedIOException;
-import java.sql.Array;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.sql.Timestamp;
 import java.time.Clock;
 import java.time.Instant;
@@ -31,6 +35,8 @@ import java.util.stream.Collectors;
 import javax.sql.DataSource;
 import org.apache.commons.csv.CSVParser;
 import org.apache.commons.csv.CSVRecord;
+import org.postgresql.PGConnection;
+import org.postgresql.copy.PGCopyOutputStream;
 import outreach.mail.EmailAddresses;
 import outreach.persistence.StoreException;
 import outreach.protocol.campaign.Recipient;
@@ -39,17 +45,19 @@ import outreach.protocol.campaign.Recipient;
  * Campaign recipient lists in PostgreSQL: CSV uploads streamed into {@code campaign_recipient}
  * (one transaction per upload, all or nothing) and read back by sequence number. Blocking work runs
  * on the executor given, never on the caller's thread.
+ *
+ * <p>An upload holds nothing per row in memory: the rows that pass the checks made here (syntax,
+ * width, role address) are streamed with {@code COPY} into a staging table of the transaction while
+ * the file is still being read, and PostgreSQL then drops repeated addresses, addresses the campaign
+ * already has and suppressed ones, and numbers the rest, in one statement.
  */
 public final class RecipientStore {
 
   private static final String EMAIL_COLUMN = "email";
   private static final String CONSENT_COLUMN = "consent";
 
-  /**
-   * Rows are checked against the campaign and the suppression list, and inserted, this many at a
-   * time: one round trip per batch instead of per row.
-   */
-  private static final int BATCH_SIZE = 500;
+  /** Characters of staging rows gathered before they go to the server. */
+  private static final int COPY_BUFFER = 1 << 16;
 
   /** A rejected value is echoed back only as far as an address can be long. */
   private static final int MAX_ECHOED_EMAIL = 254;
@@ -142,13 +150,15 @@ public final class RecipientStore {
                       () -> new InvalidCsvException("the CSV is empty; its first row must be a header with an 'email' column")));
       // The connection is taken only once the header is known to be usable.
       try (Connection c = dataSource.getConnection()) {
+        Upload upload = null;
         try {
-          Upload upload = new Upload(c, tenantId, campaignId, limits, clock.instant().truncatedTo(ChronoUnit.MICROS));
+          upload = new Upload(c, tenantId, campaignId, limits, clock.instant().truncatedTo(ChronoUnit.MICROS));
           for (Optional<CSVRecord> r = CsvInput.next(records); r.isPresent(); r = CsvInput.next(records)) upload.add(header, r.get());
           ImportReport report = upload.finish();
           c.commit();
           return report;
         } catch (SQLException | RuntimeException e) {
+          if (upload != null) upload.abandon();
           c.rollback();
           throw e;
         }
@@ -200,27 +210,61 @@ public final class RecipientStore {
     }
   }
 
-  /** A row that passed the syntax check. */
-  private record Row(int line, String email, String key, String variablesJson, String consent) {}
-
-  /** One upload in progress inside its transaction: the counts, the addresses seen so far and the batch to write. */
+  /**
+   * One upload in progress inside its transaction: the counts of the rows refused here, and the
+   * {@code COPY} that streams the others into the staging table.
+   */
   private static final class Upload {
+
+    /** The rows of this upload that passed the checks made while reading; dropped with the transaction. */
+    private static final String STAGING =
+        """
+        CREATE TEMPORARY TABLE recipient_upload (
+          line INTEGER NOT NULL,
+          email VARCHAR(254) NOT NULL,
+          email_key VARCHAR(254) NOT NULL,
+          variables JSONB NOT NULL,
+          consent VARCHAR
+        ) ON COMMIT DROP
+        """;
+
+    /**
+     * The first row of each address, unless the campaign has it already or it is suppressed, appended
+     * in file order. Answers how many first rows the campaign did not have yet and how many of those
+     * were inserted (the others are suppressed).
+     */
+    private static final String INSERT_NEW =
+        """
+        WITH first_rows AS (
+          SELECT DISTINCT ON (email_key) line, email, email_key, variables, consent
+          FROM recipient_upload ORDER BY email_key, line
+        ), fresh AS (
+          SELECT * FROM first_rows f
+          WHERE NOT EXISTS (
+            SELECT 1 FROM campaign_recipient r WHERE r.tenant_id = ? AND r.campaign_id = ? AND r.email_key = f.email_key)
+        ), inserted AS (
+          INSERT INTO campaign_recipient (tenant_id, campaign_id, seq, email, email_key, variables, consent, created_at)
+          SELECT ?, ?, ? + row_number() OVER (ORDER BY line), email, email_key, variables, consent, ?
+          FROM fresh f
+          WHERE NOT EXISTS (SELECT 1 FROM suppression s WHERE s.tenant_id = ? AND s.email_key = f.email_key)
+          RETURNING 1
+        )
+        SELECT (SELECT COUNT(*) FROM fresh), (SELECT COUNT(*) FROM inserted)
+        """;
 
     private final Connection c;
     private final String tenantId;
     private final String campaignId;
     private final ImportLimits limits;
     private final Timestamp createdAt;
-    private final PreparedStatement insert;
-    private final Set<String> seen = new HashSet<>();
-    private final List<Row> batch = new ArrayList<>(BATCH_SIZE);
+    private final long firstSeq;
+    private final PGCopyOutputStream copy;
+    private final Writer staging;
+    private final StringBuilder row = new StringBuilder();
     private final List<ImportReport.Rejected> rejected = new ArrayList<>();
-    private long lastSeq;
     private int rows;
-    private int accepted;
+    private int staged;
     private int rejectedTotal;
-    private int duplicates;
-    private int suppressed;
     private int roleAddresses;
 
     Upload(Connection c, String tenantId, String campaignId, ImportLimits limits, Instant now) throws SQLException {
@@ -234,16 +278,19 @@ public final class RecipientStore {
         lock.setString(1, "campaign_recipient|" + tenantId + "|" + campaignId);
         lock.execute();
       }
-      this.lastSeq = RecipientStore.lastSeq(c, tenantId, campaignId);
-      this.insert =
-          c.prepareStatement(
-              """
-              INSERT INTO campaign_recipient (tenant_id, campaign_id, seq, email, email_key, variables, consent, created_at)
-              VALUES (?, ?, ?, ?, ?, ?::jsonb, ?, ?)
-              """);
+      this.firstSeq = RecipientStore.lastSeq(c, tenantId, campaignId);
+      try (Statement create = c.createStatement()) {
+        create.execute(STAGING);
+      }
+      this.copy =
+          new PGCopyOutputStream(
+              c.unwrap(PGConnection.class),
+              "COPY recipient_upload (line, email, email_key, variables, consent) FROM STDIN",
+              COPY_BUFFER);
+      this.staging = new BufferedWriter(new OutputStreamWriter(copy, StandardCharsets.UTF_8), COPY_BUFFER);
     }
 
-    void add(Header header, CSVRecord record) throws SQLException {
+    void add(Header header, CSVRecord record) {
       if (++rows > limits.maxRows()) throw ImportTooLargeException.rows(limits.maxRows());
       // Bounded by the row limit just checked, so it fits an int.
       int line = Math.toIntExact(record.getRecordNumber());
@@ -264,64 +311,70 @@ public final class RecipientStore {
           return;
         }
       }
-      String key = SuppressionStore.keyOf(email);
-      if (!seen.add(key)) {
-        duplicates++;
-        return;
+      row.setLength(0);
+      row.append(line).append('\t');
+      copyText(row, email).append('\t');
+      copyText(row, SuppressionStore.keyOf(email)).append('\t');
+      copyText(row, variables(header, record)).append('\t');
+      String consent = consent(header, record);
+      if (consent == null) row.append("\\N");
+      else copyText(row, consent);
+      row.append('\n');
+      try {
+        staging.append(row);
+      } catch (IOException e) {
+        throw new StoreException("could not stage recipients", e);
       }
-      batch.add(new Row(line, email, key, variables(header, record), consent(header, record)));
-      if (batch.size() == BATCH_SIZE) flush();
+      staged++;
     }
 
     ImportReport finish() throws SQLException {
-      flush();
-      insert.close();
-      return new ImportReport(accepted, rejected, rejectedTotal, duplicates, suppressed, roleAddresses, lastSeq);
-    }
-
-    private void flush() throws SQLException {
-      if (batch.isEmpty()) return;
-      List<String> keys = batch.stream().map(Row::key).toList();
-      Set<String> existing =
-          keysIn("SELECT email_key FROM campaign_recipient WHERE tenant_id = ? AND campaign_id = ? AND email_key = ANY(?)", keys, true);
-      Set<String> onList = keysIn("SELECT email_key FROM suppression WHERE tenant_id = ? AND email_key = ANY(?)", keys, false);
-      for (Row row : batch) {
-        if (existing.contains(row.key())) {
-          duplicates++;
-        } else if (onList.contains(row.key())) {
-          suppressed++;
-        } else {
-          insert.setString(1, tenantId);
-          insert.setString(2, campaignId);
-          insert.setLong(3, ++lastSeq);
-          insert.setString(4, row.email());
-          insert.setString(5, row.key());
-          insert.setString(6, row.variablesJson());
-          insert.setString(7, row.consent());
-          insert.setTimestamp(8, createdAt);
-          insert.addBatch();
-          accepted++;
-        }
+      try {
+        staging.close();
+      } catch (IOException e) {
+        throw new StoreException("could not stage recipients", e);
       }
-      insert.executeBatch();
-      batch.clear();
-    }
-
-    private Set<String> keysIn(String sql, List<String> keys, boolean byCampaign) throws SQLException {
-      Array array = c.createArrayOf("varchar", keys.toArray());
-      try (PreparedStatement s = c.prepareStatement(sql)) {
-        int i = 1;
-        s.setString(i++, tenantId);
-        if (byCampaign) s.setString(i++, campaignId);
-        s.setArray(i, array);
-        Set<String> found = new HashSet<>();
+      try (PreparedStatement s = c.prepareStatement(INSERT_NEW)) {
+        s.setString(1, tenantId);
+        s.setString(2, campaignId);
+        s.setString(3, tenantId);
+        s.setString(4, campaignId);
+        s.setLong(5, firstSeq);
+        s.setTimestamp(6, createdAt);
+        s.setString(7, tenantId);
         try (ResultSet rs = s.executeQuery()) {
-          while (rs.next()) found.add(rs.getString(1));
+          rs.next();
+          int fresh = rs.getInt(1);
+          int accepted = rs.getInt(2);
+          return new ImportReport(
+              accepted, rejected, rejectedTotal, staged - fresh, fresh - accepted, roleAddresses, firstSeq + accepted);
         }
-        return found;
-      } finally {
-        array.free();
       }
+    }
+
+    /** Ends an unfinished {@code COPY}, so that the transaction can be rolled back. */
+    void abandon() {
+      if (!copy.isActive()) return;
+      try {
+        copy.cancelCopy();
+      } catch (SQLException e) {
+        // The rollback that follows fails loudly if the connection is unusable.
+      }
+    }
+
+    /** {@code value} as a field of PostgreSQL's COPY text format: backslash escapes for the characters it reserves. */
+    private static StringBuilder copyText(StringBuilder out, String value) {
+      for (int i = 0; i < value.length(); i++) {
+        char ch = value.charAt(i);
+        switch (ch) {
+          case '\\' -> out.append("\\\\");
+          case '\t' -> out.append("\\t");
+          case '\n' -> out.append("\\n");
+          case '\r' -> out.append("\\r");
+          default -> out.append(ch);
+        }
+      }
+      return out;
     }
 
     private void reject(int line, String email, String reason) {

@@ -203,6 +203,47 @@ class RecipientStoreIT {
   }
 
   @Test
+  void anAddressRepeatedFarApartInALargeFileIsImportedOnceAtItsFirstRow() {
+    StringBuilder csv = new StringBuilder("email,name\n");
+    IntStream.range(0, 9_000).forEach(i -> csv.append("p").append(i).append("@example.com,P").append(i).append('\n'));
+    csv.append("P0@EXAMPLE.com,again\n").append("p4500@example.com,again\n");
+
+    ImportReport report = importText(csv.toString());
+
+    assertThat(report.accepted()).isEqualTo(9_000);
+    assertThat(report.duplicates()).isEqualTo(2);
+    assertThat(report.lastSeq()).isEqualTo(9_000);
+    List<Recipient> rows = fetchAll();
+    assertThat(rows.get(0)).satisfies(r -> {
+      assertThat(r.seq()).isEqualTo(1);
+      assertThat(r.email()).isEqualTo("p0@example.com");
+      assertThat(r.variables()).isEqualTo(Map.of("name", "P0"));
+    });
+    assertThat(rows.get(8_999).email()).isEqualTo("p8999@example.com");
+  }
+
+  @Test
+  void aSuppressedAddressGivenTwiceIsCountedSuppressedOnceThenDuplicate() {
+    suppressions.add(TENANT, "gil@example.com", SuppressionReason.MANUAL, "c0").toCompletableFuture().join();
+
+    ImportReport report = importText("email\ngil@example.com\nhal@example.com\nGIL@example.com\n");
+
+    assertThat(report.suppressed()).isEqualTo(1);
+    assertThat(report.duplicates()).isEqualTo(1);
+    assertThat(report.accepted()).isEqualTo(1);
+    assertThat(fetchAll()).extracting(Recipient::email).containsExactly("hal@example.com");
+  }
+
+  @Test
+  void tabsBackslashesAndLineBreaksInValuesAreStoredAsGiven() {
+    importText("email,note,consent\nann@example.com,\"a\tb\\c\r\nd\",\"\\N\"\nbob@example.com,\\N,\"form\tsigned\"\n");
+
+    assertThat(fetchAll()).extracting(r -> r.variables().get("note")).containsExactly("a\tb\\c\r\nd", "\\N");
+    assertThat(query("SELECT consent FROM campaign_recipient WHERE tenant_id = ? AND campaign_id = '" + campaign + "' ORDER BY seq", TENANT))
+        .containsExactly("\\N", "form\tsigned");
+  }
+
+  @Test
   void suppressedAddressesAreSkipped() {
     assertThat(suppressions.add(TENANT, "Dora@Example.com", SuppressionReason.UNSUBSCRIBED, "c0").toCompletableFuture().join())
         .isTrue();
@@ -252,9 +293,9 @@ class RecipientStoreIT {
 
   @Test
   void aStreamThatBreaksHalfWayLeavesNothingBehindAndItsErrorPropagates() {
-    // More rows than one insert batch, so that some rows have reached the database before the break.
+    // More rows than the staging buffers hold, so that some rows have reached the database before the break.
     StringBuilder csv = new StringBuilder("email\n");
-    IntStream.range(0, 1_200).forEach(i -> csv.append("r").append(i).append("@example.com\n"));
+    IntStream.range(0, 6_000).forEach(i -> csv.append("r").append(i).append("@example.com\n"));
     InputStream breaking =
         new SequenceInputStream(
             new ByteArrayInputStream(csv.toString().getBytes(StandardCharsets.UTF_8)),
