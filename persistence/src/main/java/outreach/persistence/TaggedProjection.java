@@ -39,6 +39,16 @@ public final class TaggedProjection {
       List<String> tags,
       DataSource dataSource,
       Supplier<JdbcHandler<EventEnvelope<E>, PooledJdbcSession>> handler) {
+    initGrouped(system, name, tags, dataSource, () -> grouped(handler.get()));
+  }
+
+  /** Like {@link #init}, with a handler that takes a whole group at once (to batch its statements). */
+  public static <E> void initGrouped(
+      ActorSystem<?> system,
+      String name,
+      List<String> tags,
+      DataSource dataSource,
+      Supplier<JdbcHandler<List<EventEnvelope<E>>, PooledJdbcSession>> handler) {
     ShardedDaemonProcess.get(system)
         .init(
             ProjectionBehavior.Command.class,
@@ -50,7 +60,7 @@ public final class TaggedProjection {
                             ProjectionId.of(name, tags.get(index)),
                             EventSourcedProvider.<E>eventsByTag(system, JdbcReadJournal.Identifier(), tags.get(index)),
                             () -> new PooledJdbcSession(dataSource),
-                            () -> grouped(handler.get()),
+                            handler::get,
                             system)
                         .withGroup(GROUP_SIZE, GROUP_WAIT)),
             ShardedDaemonProcessSettings.create(system),

@@ -132,9 +132,20 @@ public final class SmtpAccount
     return new AccountState.Unregistered();
   }
 
+  /**
+   * Only the events that change the account listing are tagged for its projection. Sends and health checks,
+   * nearly all of an account's journal, stay untagged: tagging them cost two tag rows per email and a read of
+   * both by a projection that has nothing to do with them. Audit and recovery read by persistence id.
+   */
   @Override
   public Set<String> tagsFor(AccountEvent event) {
-    return Set.of(SmtpAccountKeys.tagFor(entityId));
+    return listed(event) ? Set.of(SmtpAccountKeys.tagFor(entityId)) : Set.of();
+  }
+
+  static boolean listed(AccountEvent event) {
+    return !(event instanceof AccountEvent.SendStarted
+        || event instanceof AccountEvent.SendFinished
+        || event instanceof AccountEvent.HealthChecked);
   }
 
   @Override

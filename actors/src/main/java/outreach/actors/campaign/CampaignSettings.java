@@ -9,7 +9,8 @@ import outreach.actors.quota.QuotaPolicy;
  * How campaigns behave ({@code outreach.campaign}): the pauses before each retry of a temporary
  * failure (5 min, 15 min, 1 h, then failed), the bounce guard, how long a domain that deferred us
  * is left alone, how many recipients are read from the table at a time, and the time allowed for
- * the steps of a send; and the quotas every send passes.
+ * the steps of a send, how soon a try whose quota or domain did not answer is made again; and the
+ * quotas every send passes.
  */
 public record CampaignSettings(
     List<Duration> retryDelays,
@@ -21,6 +22,7 @@ public record CampaignSettings(
     Duration sendTimeout,
     Duration sendStartWithin,
     Duration recheckInterval,
+    Duration permitRetry,
     QuotaPolicy quotas) {
 
   public CampaignSettings {
@@ -44,6 +46,7 @@ public record CampaignSettings(
         c.getDuration("send-timeout"),
         c.getDuration("send-start-within"),
         c.getDuration("recheck-interval"),
+        c.getDuration("permit-retry"),
         QuotaPolicy.fromConfig(config));
   }
 }

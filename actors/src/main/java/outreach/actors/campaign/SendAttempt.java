@@ -149,8 +149,13 @@ final class SendAttempt {
             });
   }
 
+  /**
+   * The quota or the domain did not answer within {@code permit-timeout}: nothing was granted, so the try is
+   * made again soon ({@code permit-retry}); the usual cause is a node that died, whose entities run elsewhere
+   * as soon as the cluster has removed it.
+   */
   private Result noAnswer(Blocker blocker, String who) {
-    return new Returned(now().plus(settings.recheckInterval()), who + " did not answer", blocker);
+    return new Returned(now().plus(settings.permitRetry()), who + " did not answer", blocker);
   }
 
   /** The transaction is over: the quotas and the domain count the send from now on. */

@@ -104,7 +104,7 @@ class CampaignFlowTest {
     CampaignSettings settings =
         new CampaignSettings(
             List.of(Duration.ofMillis(50), Duration.ofMillis(50), Duration.ofMillis(50)), 0.10, 20, Duration.ofMillis(200), 7,
-            Duration.ofSeconds(5), Duration.ofSeconds(10), Duration.ofSeconds(60), Duration.ofMillis(200), quotas);
+            Duration.ofSeconds(5), Duration.ofSeconds(10), Duration.ofSeconds(60), Duration.ofMillis(200), Duration.ofMillis(200), quotas);
     ClusterSharding.get(testKit.system())
         .init(
             akka.cluster.sharding.typed.javadsl.Entity.of(

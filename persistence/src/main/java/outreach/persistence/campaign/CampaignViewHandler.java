@@ -5,7 +5,9 @@ import akka.projection.jdbc.javadsl.JdbcHandler;
 import java.sql.PreparedStatement;
 import java.sql.Timestamp;
 import java.time.Instant;
-import java.util.Locale;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import outreach.persistence.PooledJdbcSession;
 import outreach.protocol.EntityIds;
@@ -16,7 +18,7 @@ import outreach.protocol.campaign.CampaignStatus;
  * Folds Campaign events into {@code campaign_view}, and puts hard-bounced addresses on the tenant's
  * suppression list, in the transaction that stores the projection's offset.
  */
-final class CampaignViewHandler extends JdbcHandler<EventEnvelope<CampaignEvent>, PooledJdbcSession> {
+final class CampaignViewHandler extends JdbcHandler<List<EventEnvelope<CampaignEvent>>, PooledJdbcSession> {
 
   private static final String INSERT =
       """
@@ -29,30 +31,105 @@ final class CampaignViewHandler extends JdbcHandler<EventEnvelope<CampaignEvent>
   private static final String STATUS =
       "UPDATE campaign_view SET status = ?, paused_reason = ?, updated_at = ? WHERE tenant_id = ? AND campaign_id = ?";
 
+  /** Adds a group's outcome counts (sent, failed, bounced, suppressed) to a campaign's row. */
+  private static final String COUNTS =
+      "UPDATE campaign_view SET sent = sent + ?, failed = failed + ?, bounced = bounced + ?, suppressed = suppressed + ?,"
+          + " updated_at = ? WHERE tenant_id = ? AND campaign_id = ?";
+
   private static final String TOTAL =
       "UPDATE campaign_view SET total = total + ?, updated_at = ? WHERE tenant_id = ? AND campaign_id = ?";
 
-  /** The outcome counters; the column names are fixed here, never taken from data. */
+  /** The outcome counters, in the order of {@link #COUNTS}' parameters. */
   private enum Counter {
     SENT,
     FAILED,
     BOUNCED,
-    SUPPRESSED;
+    SUPPRESSED
+  }
 
-    String sql() {
-      String column = name().toLowerCase(Locale.ROOT);
-      return "UPDATE campaign_view SET " + column + " = " + column + " + 1, updated_at = ? WHERE tenant_id = ? AND campaign_id = ?";
+  /** The counts a group adds to one campaign's row, written once at the end of the group. */
+  private static final class Counts {
+    final long[] added = new long[Counter.values().length];
+    Instant at = Instant.MIN;
+
+    void add(Counter counter, Instant when) {
+      added[counter.ordinal()]++;
+      if (when.isAfter(at)) at = when;
     }
   }
 
+  /**
+   * Applies a group of envelopes in order, except that the outcome counters of each campaign are summed over
+   * the group and written with one update when the group ends (or before any other change to the listing,
+   * which keeps creation and deletion in their place). Sums commute, so the row ends as one-by-one would leave it.
+   */
   @Override
-  public void process(PooledJdbcSession session, EventEnvelope<CampaignEvent> envelope) throws Exception {
-    CampaignEvent event = envelope.event();
-    String entityId = envelope.persistenceId().substring(envelope.persistenceId().indexOf('|') + 1);
-    String tenant = EntityIds.tenantOf(entityId);
-    String campaign = EntityIds.localIdOf(entityId);
+  public void process(PooledJdbcSession session, List<EventEnvelope<CampaignEvent>> envelopes) throws Exception {
+    Map<List<String>, Counts> counts = new LinkedHashMap<>();
+    for (EventEnvelope<CampaignEvent> envelope : envelopes) {
+      CampaignEvent event = envelope.event();
+      String entityId = envelope.persistenceId().substring(envelope.persistenceId().indexOf('|') + 1);
+      String tenant = EntityIds.tenantOf(entityId);
+      String campaign = EntityIds.localIdOf(entityId);
+      Optional<Counter> counter = counter(event);
+      if (counter.isPresent()) {
+        counts.computeIfAbsent(List.of(tenant, campaign), k -> new Counts()).add(counter.get(), event.at());
+        if (event instanceof CampaignEvent.RecipientBounced e) {
+          // A hard bounce is final for the tenant, not only for this campaign (suppressed at once).
+          session.withConnection(
+              c -> SuppressionStore.insert(c, tenant, e.email(), SuppressionReason.HARD_BOUNCE, campaign, e.at()));
+        }
+        continue;
+      }
+      if (!changesListing(event)) continue;
+      writeCounts(session, counts);
+      apply(session, tenant, campaign, event);
+    }
+    writeCounts(session, counts);
+  }
+
+  /** Dispatches, returned dispatches, postponements and retries do not change the listing. */
+  private static boolean changesListing(CampaignEvent event) {
+    return event instanceof CampaignEvent.CampaignCreated
+        || event instanceof CampaignEvent.RecipientsAdded
+        || event instanceof CampaignEvent.CampaignStarted
+        || event instanceof CampaignEvent.CampaignPaused
+        || event instanceof CampaignEvent.CampaignResumed
+        || event instanceof CampaignEvent.CampaignCancelled
+        || event instanceof CampaignEvent.CampaignCompleted
+        || event instanceof CampaignEvent.CampaignSpecChanged
+        || event instanceof CampaignEvent.CampaignDeleted;
+  }
+
+  private static Optional<Counter> counter(CampaignEvent event) {
+    if (event instanceof CampaignEvent.RecipientSent) return Optional.of(Counter.SENT);
+    if (event instanceof CampaignEvent.RecipientFailed) return Optional.of(Counter.FAILED);
+    if (event instanceof CampaignEvent.RecipientSuppressed) return Optional.of(Counter.SUPPRESSED);
+    if (event instanceof CampaignEvent.RecipientBounced) return Optional.of(Counter.BOUNCED);
+    return Optional.empty();
+  }
+
+  private static void writeCounts(PooledJdbcSession session, Map<List<String>, Counts> counts) throws Exception {
+    if (counts.isEmpty()) return;
+    session.withConnection(
+        c -> {
+          try (PreparedStatement s = c.prepareStatement(COUNTS)) {
+            for (Map.Entry<List<String>, Counts> e : counts.entrySet()) {
+              int i = 1;
+              for (Counter counter : Counter.values()) s.setLong(i++, e.getValue().added[counter.ordinal()]);
+              s.setTimestamp(i++, Timestamp.from(e.getValue().at));
+              s.setString(i++, e.getKey().get(0));
+              s.setString(i, e.getKey().get(1));
+              s.addBatch();
+            }
+            return s.executeBatch();
+          }
+        });
+    counts.clear();
+  }
+
+  private static void apply(PooledJdbcSession session, String tenant, String campaign, CampaignEvent event) throws Exception {
     Instant at = event.at();
-    // Dispatches, returned dispatches and retries do not change the listing.
     if (event instanceof CampaignEvent.CampaignCreated e) {
       create(session, e);
     } else if (event instanceof CampaignEvent.RecipientsAdded e) {
@@ -71,17 +148,6 @@ final class CampaignViewHandler extends JdbcHandler<EventEnvelope<CampaignEvent>
       update(session, "UPDATE campaign_view SET name = ?, updated_at = ? WHERE tenant_id = ? AND campaign_id = ?", e.spec().name(), at, tenant, campaign);
     } else if (event instanceof CampaignEvent.CampaignDeleted) {
       update(session, "DELETE FROM campaign_view WHERE tenant_id = ? AND campaign_id = ?", null, at, tenant, campaign);
-    } else if (event instanceof CampaignEvent.RecipientSent) {
-      count(session, tenant, campaign, Counter.SENT, at);
-    } else if (event instanceof CampaignEvent.RecipientFailed) {
-      count(session, tenant, campaign, Counter.FAILED, at);
-    } else if (event instanceof CampaignEvent.RecipientSuppressed) {
-      count(session, tenant, campaign, Counter.SUPPRESSED, at);
-    } else if (event instanceof CampaignEvent.RecipientBounced e) {
-      count(session, tenant, campaign, Counter.BOUNCED, at);
-      // A hard bounce is final for the tenant, not only for this campaign (suppressed at once).
-      session.withConnection(
-          c -> SuppressionStore.insert(c, tenant, e.email(), SuppressionReason.HARD_BOUNCE, campaign, at));
     }
   }
 
@@ -155,16 +221,5 @@ final class CampaignViewHandler extends JdbcHandler<EventEnvelope<CampaignEvent>
         });
   }
 
-  private static void count(PooledJdbcSession session, String tenantId, String campaignId, Counter counter, Instant at)
-      throws Exception {
-    session.withConnection(
-        c -> {
-          try (PreparedStatement s = c.prepareStatement(counter.sql())) {
-            s.setTimestamp(1, Timestamp.from(at));
-            s.setString(2, tenantId);
-            s.setString(3, campaignId);
-            return s.executeUpdate();
-          }
-        });
-  }
+
 }

@@ -17,6 +17,6 @@ public final class CampaignViewProjection {
   private CampaignViewProjection() {}
 
   public static void init(ActorSystem<?> system, DataSource dataSource) {
-    TaggedProjection.<CampaignEvent>init(system, NAME, CampaignKeys.TAGS, dataSource, CampaignViewHandler::new);
+    TaggedProjection.<CampaignEvent>initGrouped(system, NAME, CampaignKeys.TAGS, dataSource, CampaignViewHandler::new);
   }
 }

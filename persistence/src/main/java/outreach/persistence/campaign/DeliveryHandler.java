@@ -8,6 +8,8 @@ import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.sql.Types;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import outreach.persistence.PooledJdbcSession;
 import outreach.protocol.EntityIds;
@@ -18,7 +20,7 @@ import outreach.protocol.delivery.DeliveryOutcome;
  * Folds the recipient events of Campaigns into {@code delivery}, one row per recipient, in the
  * transaction that stores the projection's offset.
  */
-final class DeliveryHandler extends JdbcHandler<EventEnvelope<CampaignEvent>, PooledJdbcSession> {
+final class DeliveryHandler extends JdbcHandler<List<EventEnvelope<CampaignEvent>>, PooledJdbcSession> {
 
   /**
    * Every recipient the campaign now knows, as pending. All of them up to {@code lastSeq} rather than
@@ -67,19 +69,54 @@ final class DeliveryHandler extends JdbcHandler<EventEnvelope<CampaignEvent>, Po
     }
   }
 
+  /** A change bound for one campaign's row. */
+  private record Pending(String tenant, String campaign, Change change) {}
+
+  /**
+   * Applies a group of envelopes in order. The row updates of a group go to the database as one batch; an
+   * update that found no row (a recipient dispatched before its upload's pending rows were written) is done
+   * again after the batch, in order, with the insert it needs. Rows cannot appear during a batch of updates,
+   * so every update of such a recipient found none and all of them are redone, in their order.
+   */
   @Override
-  public void process(PooledJdbcSession session, EventEnvelope<CampaignEvent> envelope) throws Exception {
-    CampaignEvent event = envelope.event();
-    String entityId = envelope.persistenceId().substring(envelope.persistenceId().indexOf('|') + 1);
-    String tenant = EntityIds.tenantOf(entityId);
-    String campaign = EntityIds.localIdOf(entityId);
-    if (event instanceof CampaignEvent.RecipientsAdded e) {
-      session.withConnection(c -> addPending(c, tenant, campaign, e));
-      return;
+  public void process(PooledJdbcSession session, List<EventEnvelope<CampaignEvent>> envelopes) throws Exception {
+    session.withConnection(
+        c -> {
+          List<Pending> batch = new ArrayList<>();
+          try (PreparedStatement update = c.prepareStatement(UPDATE)) {
+            for (EventEnvelope<CampaignEvent> envelope : envelopes) {
+              CampaignEvent event = envelope.event();
+              String entityId = envelope.persistenceId().substring(envelope.persistenceId().indexOf('|') + 1);
+              String tenant = EntityIds.tenantOf(entityId);
+              String campaign = EntityIds.localIdOf(entityId);
+              if (event instanceof CampaignEvent.RecipientsAdded e) {
+                flush(c, update, batch);
+                addPending(c, tenant, campaign, e);
+                continue;
+              }
+              // The campaign's own life (created, started, paused...) does not touch a recipient.
+              Optional<Change> change = change(event);
+              if (change.isEmpty()) continue;
+              bindUpdate(update, tenant, campaign, change.get());
+              update.addBatch();
+              batch.add(new Pending(tenant, campaign, change.get()));
+            }
+            flush(c, update, batch);
+          }
+          return null;
+        });
+  }
+
+  private static void flush(Connection c, PreparedStatement update, List<Pending> batch) throws SQLException {
+    if (batch.isEmpty()) return;
+    int[] counts = update.executeBatch();
+    for (int i = 0; i < counts.length; i++) {
+      if (counts[i] == 0) {
+        Pending p = batch.get(i);
+        apply(c, p.tenant(), p.campaign(), p.change());
+      }
     }
-    // The campaign's own life (created, started, paused...) does not touch a recipient.
-    Optional<Change> change = change(event);
-    if (change.isPresent()) session.withConnection(c -> apply(c, tenant, campaign, change.get()));
+    batch.clear();
   }
 
   private static Optional<Change> change(CampaignEvent event) {
@@ -154,23 +191,7 @@ final class DeliveryHandler extends JdbcHandler<EventEnvelope<CampaignEvent>, Po
   private static int apply(Connection c, String tenant, String campaign, Change change) throws SQLException {
     int updated;
     try (PreparedStatement s = c.prepareStatement(UPDATE)) {
-      boolean replied = change.reply().isPresent();
-      s.setString(1, change.status().wireName());
-      setString(s, 2, change.account());
-      s.setInt(3, change.attempts());
-      setString(s, 4, change.messageId());
-      s.setBoolean(5, replied);
-      setInt(s, 6, change.reply().map(DeliveryOutcome::code));
-      s.setBoolean(7, replied);
-      setString(s, 8, change.reply().flatMap(DeliveryOutcome::enhanced));
-      s.setBoolean(9, replied);
-      setString(s, 10, change.reply().map(DeliveryHandler::text));
-      s.setBoolean(11, change.possibleDuplicate());
-      s.setTimestamp(12, Timestamp.from(change.at()));
-      setTimestamp(s, 13, change.nextAttemptAt());
-      s.setString(14, tenant);
-      s.setString(15, campaign);
-      s.setLong(16, change.seq());
+      bindUpdate(s, tenant, campaign, change);
       updated = s.executeUpdate();
     }
     if (updated > 0 || change.email().isEmpty()) return updated;
@@ -193,6 +214,26 @@ final class DeliveryHandler extends JdbcHandler<EventEnvelope<CampaignEvent>, Po
       setTimestamp(s, 15, change.nextAttemptAt());
       return s.executeUpdate();
     }
+  }
+
+  private static void bindUpdate(PreparedStatement s, String tenant, String campaign, Change change) throws SQLException {
+    boolean replied = change.reply().isPresent();
+    s.setString(1, change.status().wireName());
+    setString(s, 2, change.account());
+    s.setInt(3, change.attempts());
+    setString(s, 4, change.messageId());
+    s.setBoolean(5, replied);
+    setInt(s, 6, change.reply().map(DeliveryOutcome::code));
+    s.setBoolean(7, replied);
+    setString(s, 8, change.reply().flatMap(DeliveryOutcome::enhanced));
+    s.setBoolean(9, replied);
+    setString(s, 10, change.reply().map(DeliveryHandler::text));
+    s.setBoolean(11, change.possibleDuplicate());
+    s.setTimestamp(12, Timestamp.from(change.at()));
+    setTimestamp(s, 13, change.nextAttemptAt());
+    s.setString(14, tenant);
+    s.setString(15, campaign);
+    s.setLong(16, change.seq());
   }
 
   /** The reply text; a reply without one is stored as empty so that "replied" stays visible. */

@@ -14,6 +14,6 @@ public final class DeliveryProjection {
   private DeliveryProjection() {}
 
   public static void init(ActorSystem<?> system, DataSource dataSource) {
-    TaggedProjection.<CampaignEvent>init(system, NAME, CampaignKeys.TAGS, dataSource, DeliveryHandler::new);
+    TaggedProjection.<CampaignEvent>initGrouped(system, NAME, CampaignKeys.TAGS, dataSource, DeliveryHandler::new);
   }
 }

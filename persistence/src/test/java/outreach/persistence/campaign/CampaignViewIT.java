@@ -110,7 +110,7 @@ class CampaignViewIT {
     // Rolled back with the offset: neither the counter nor the suppression may remain.
     PooledJdbcSession aborted = new PooledJdbcSession(database.dataSource());
     try {
-      handler.process(aborted, envelope(t, "c1", new CampaignEvent.RecipientBounced(1, "gone@example.com", USER_UNKNOWN, T0)));
+      handler.process(aborted, List.of(envelope(t, "c1", new CampaignEvent.RecipientBounced(1, "gone@example.com", USER_UNKNOWN, T0))));
       aborted.rollback();
     } finally {
       aborted.close();
@@ -178,10 +178,52 @@ class CampaignViewIT {
     assertThat(seen).doesNotHaveDuplicates();
   }
 
+  @Test
+  void aGroupAppliedAtOnceLeavesTheListingOneByOneWould() throws Exception {
+    // Counters are summed per campaign over a group; the listing changes in between keep their place.
+    DeliveryOutcome ok = DeliveryOutcome.success(250, "ok");
+    List<CampaignEvent> events =
+        List.of(
+            new CampaignEvent.RecipientsAdded(6, 6, T0.plusSeconds(1)),
+            new CampaignEvent.CampaignStarted(T0.plusSeconds(2)),
+            new CampaignEvent.RecipientSent(1, "acc1", ok, T0.plusSeconds(3)),
+            new CampaignEvent.RecipientSent(2, "acc1", ok, T0.plusSeconds(4)),
+            new CampaignEvent.RecipientFailed(3, "c@example.com", USER_UNKNOWN, T0.plusSeconds(5)),
+            new CampaignEvent.CampaignPaused(Optional.of("paused by the tenant"), T0.plusSeconds(6)),
+            new CampaignEvent.CampaignResumed(T0.plusSeconds(7)),
+            new CampaignEvent.RecipientSuppressed(4, "d@example.com", T0.plusSeconds(8)),
+            new CampaignEvent.RecipientBounced(5, "e@example.com", USER_UNKNOWN, T0.plusSeconds(9)),
+            new CampaignEvent.RecipientSent(6, "acc2", ok, T0.plusSeconds(10)));
+    String single = "t_group_single";
+    String whole = "t_group_whole";
+    apply(single, "c", new CampaignEvent.CampaignCreated(single, "c", spec("Grouped"), T0));
+    apply(whole, "c", new CampaignEvent.CampaignCreated(whole, "c", spec("Grouped"), T0));
+
+    for (CampaignEvent e : events) apply(single, "c", e);
+    PooledJdbcSession session = new PooledJdbcSession(database.dataSource());
+    try {
+      handler.process(session, events.stream().map(e -> envelope(whole, "c", e)).toList());
+      session.commit();
+    } finally {
+      session.close();
+    }
+
+    CampaignDirectory.Listed one = only(single);
+    CampaignDirectory.Listed all = only(whole);
+    assertThat(List.of(one.total(), one.sent(), one.failed(), one.suppressed(), one.bounced())).containsExactly(6, 3, 1, 1, 1);
+    assertThat(List.of(all.total(), all.sent(), all.failed(), all.suppressed(), all.bounced())).containsExactly(6, 3, 1, 1, 1);
+    assertThat(all.status()).isEqualTo(one.status()).isEqualTo(CampaignStatus.RUNNING);
+    assertThat(all.pausedReason()).isEqualTo(one.pausedReason()).isEmpty();
+    assertThat(all.updatedAt()).isEqualTo(one.updatedAt()).isEqualTo(T0.plusSeconds(10));
+    assertThat(rows("SELECT email_key FROM suppression WHERE tenant_id = ?", whole))
+        .hasSize(1)
+        .isEqualTo(rows("SELECT email_key FROM suppression WHERE tenant_id = ?", single));
+  }
+
   private void apply(String tenant, String campaign, CampaignEvent event) throws Exception {
     PooledJdbcSession session = new PooledJdbcSession(database.dataSource());
     try {
-      handler.process(session, envelope(tenant, campaign, event));
+      handler.process(session, List.of(envelope(tenant, campaign, event)));
       session.commit();
     } finally {
       session.close();
