@@ -30,8 +30,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.TreeMap;
 import java.util.random.RandomGenerator;
+import org.pcollections.PMap;
+import org.pcollections.TreePMap;
 import outreach.protocol.EntityIds;
 import outreach.protocol.account.AccountCommand;
 import outreach.protocol.account.AccountPool;
@@ -882,9 +883,9 @@ public final class Campaign
     private long lastSeq;
     private int total;
     private long cursor;
-    private TreeMap<Long, CampaignState.Dispatch> inFlight;
-    private TreeMap<Long, CampaignState.Due> due;
-    private HashMap<String, Instant> accountReadyAt;
+    private TreePMap<Long, CampaignState.Dispatch> inFlight;
+    private TreePMap<Long, CampaignState.Due> due;
+    private PMap<String, Instant> accountReadyAt;
     private CampaignState.Tally tally;
 
     StateBuilder(CampaignState.Defined s) {
@@ -907,47 +908,44 @@ public final class Campaign
     StateBuilder tally(CampaignState.Tally v) { tally = v; return this; }
 
     StateBuilder putInFlight(long seq, CampaignState.Dispatch d) {
-      inFlight().put(seq, d);
+      inFlight = inFlight().plus(seq, d);
       return this;
     }
 
     StateBuilder removeInFlight(long seq) {
-      if (s.inFlight().containsKey(seq) || inFlight != null) inFlight().remove(seq);
+      inFlight = inFlight().minus(seq);
       return this;
     }
 
     StateBuilder putDue(long seq, CampaignState.Due d) {
-      due().put(seq, d);
+      due = due().plus(seq, d);
       return this;
     }
 
     StateBuilder removeDue(long seq) {
-      if (s.due().containsKey(seq) || due != null) due().remove(seq);
+      due = due().minus(seq);
       return this;
     }
 
     StateBuilder accountReadyAt(String account, Instant at) {
-      if (accountReadyAt == null) accountReadyAt = new HashMap<>(s.accountReadyAt());
-      accountReadyAt.put(account, at);
+      accountReadyAt = (accountReadyAt == null ? CampaignState.StateMaps.frozen(s.accountReadyAt()) : accountReadyAt).plus(account, at);
       return this;
     }
 
-    private TreeMap<Long, CampaignState.Dispatch> inFlight() {
-      if (inFlight == null) inFlight = new TreeMap<>(s.inFlight());
-      return inFlight;
+    private TreePMap<Long, CampaignState.Dispatch> inFlight() {
+      return inFlight == null ? CampaignState.StateMaps.frozenSorted(s.inFlight()) : inFlight;
     }
 
-    private TreeMap<Long, CampaignState.Due> due() {
-      if (due == null) due = new TreeMap<>(s.due());
-      return due;
+    private TreePMap<Long, CampaignState.Due> due() {
+      return due == null ? CampaignState.StateMaps.frozenSorted(s.due()) : due;
     }
 
     CampaignState.Defined build() {
       return new CampaignState.Defined(
           s.tenantId(), s.campaignId(), spec, status, pausedReason, s.createdAt(), lastSeq, total, cursor,
-          inFlight == null ? s.inFlight() : java.util.Collections.unmodifiableSortedMap(inFlight),
-          due == null ? s.due() : java.util.Collections.unmodifiableSortedMap(due),
-          accountReadyAt == null ? s.accountReadyAt() : java.util.Collections.unmodifiableMap(accountReadyAt),
+          inFlight == null ? s.inFlight() : inFlight,
+          due == null ? s.due() : due,
+          accountReadyAt == null ? s.accountReadyAt() : accountReadyAt,
           tally);
     }
   }

@@ -73,10 +73,17 @@ public final class MessageComposer {
   }
 
   /** In UTC, so the same instant gives the same header on every node. */
+  /** MailDateFormat is costly to build and not thread-safe: one per composing thread. */
+  private static final ThreadLocal<MailDateFormat> DATE_FORMAT =
+      ThreadLocal.withInitial(
+          () -> {
+            MailDateFormat format = new MailDateFormat();
+            format.setTimeZone(TimeZone.getTimeZone("UTC"));
+            return format;
+          });
+
   private static String dateHeader(Instant date) {
-    MailDateFormat format = new MailDateFormat();
-    format.setTimeZone(TimeZone.getTimeZone("UTC"));
-    return format.format(Date.from(date));
+    return DATE_FORMAT.get().format(Date.from(date));
   }
 
   private static String listUnsubscribe(OutgoingMessage m) {
