@@ -89,6 +89,9 @@ final class CampaignKeeper {
                           r -> {
                             ctx.getLog().info("{} was removed: waking the running campaigns in {}", r.event().member().address(), margin.plus(AFTER_REMOVAL));
                             timers.startSingleTimer("after-removal", new Tick(), margin.plus(AFTER_REMOVAL));
+                            // Once more a little later, in case the first ping reached a shard region that had not yet
+                            // heard from its coordinator that the removed node's shards are free.
+                            timers.startSingleTimer("after-removal-again", new Tick(), margin.plus(AFTER_REMOVAL.multipliedBy(5)));
                             return Behaviors.same();
                           })
                       .onMessage(

@@ -499,7 +499,6 @@ public final class SendingBench {
               .jvmArg("-Xmx" + s.nodeHeap)
               .jvmArg("-Xlog:gc:file=" + dir.resolve("gc-node-%p.log"))
               .jvmArg("-Doutreach.campaign.recheck-interval=2s")
-              .jvmArg("-Doutreach.campaign.keeper-interval=2s")
               .jvmArg("-Doutreach.account.pause-after-failures=5s")
               .jvmArg("-Doutreach.account.health-check-interval=2s")
               .jvmArg("-Doutreach.campaign.domain-deferral=3s")
