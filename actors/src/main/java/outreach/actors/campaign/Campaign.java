@@ -2,6 +2,7 @@ package outreach.actors.campaign;
 
 import akka.actor.typed.ActorSystem;
 import akka.actor.typed.Behavior;
+import akka.actor.typed.DispatcherSelector;
 import akka.actor.typed.SupervisorStrategy;
 import akka.actor.typed.javadsl.ActorContext;
 import akka.actor.typed.javadsl.Behaviors;
@@ -33,6 +34,7 @@ import java.util.Set;
 import java.util.random.RandomGenerator;
 import org.pcollections.PMap;
 import org.pcollections.TreePMap;
+import outreach.actors.dispatch.DeepStackExecutor;
 import outreach.protocol.EntityIds;
 import outreach.protocol.account.AccountCommand;
 import outreach.protocol.account.AccountPool;
@@ -134,8 +136,9 @@ public final class Campaign
     ClusterSharding.get(system)
         .init(
             Entity.of(
-                CampaignKeys.ENTITY_KEY,
-                ctx -> create(ctx.getEntityId(), clock, settings, recipients, renderer, RandomGenerator.getDefault())));
+                    CampaignKeys.ENTITY_KEY,
+                    ctx -> create(ctx.getEntityId(), clock, settings, recipients, renderer, RandomGenerator.getDefault()))
+                .withEntityProps(DispatcherSelector.fromConfig(DeepStackExecutor.DISPATCHER)));
   }
 
   public static Behavior<CampaignCommand> create(

@@ -3,6 +3,7 @@ package outreach.actors.domain;
 import akka.actor.typed.ActorRef;
 import akka.actor.typed.ActorSystem;
 import akka.actor.typed.Behavior;
+import akka.actor.typed.DispatcherSelector;
 import akka.actor.typed.SupervisorStrategy;
 import akka.actor.typed.javadsl.ActorContext;
 import akka.actor.typed.javadsl.Behaviors;
@@ -27,6 +28,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import outreach.actors.dispatch.DeepStackExecutor;
 import outreach.actors.limit.PermitDecision;
 import outreach.actors.limit.SendWindows;
 import outreach.protocol.domain.DomainCommand;
@@ -64,7 +66,9 @@ public final class RecipientDomain extends EventSourcedBehavior<DomainCommand, D
 
   public static void init(ActorSystem<?> system, Clock clock, DomainPolicy policy) {
     ClusterSharding.get(system)
-        .init(Entity.of(RecipientDomainKeys.ENTITY_KEY, ctx -> create(ctx.getEntityId(), clock, policy)));
+        .init(
+            Entity.of(RecipientDomainKeys.ENTITY_KEY, ctx -> create(ctx.getEntityId(), clock, policy))
+                .withEntityProps(DispatcherSelector.fromConfig(DeepStackExecutor.DISPATCHER)));
   }
 
   public static Behavior<DomainCommand> create(String entityId, Clock clock, DomainPolicy policy) {
@@ -193,18 +197,22 @@ public final class RecipientDomain extends EventSourcedBehavior<DomainCommand, D
   private Effect<DomainEvent, DomainState> release(DomainState state, DomainCommand.Release cmd) {
     Instant reservedAt = working(state).reservations().get(cmd.messageId());
     if (reservedAt == null) return Effect().none();
-    if (pending.stream().anyMatch(p -> p.reservation().messageId().equals(cmd.messageId()))) {
-      // Not written yet: let the flush write it first, then release it.
-      return Effect().stash();
-    }
-    return Effect()
-        .persist(new DomainEvent.ReservationReleased(cmd.tenantId(), cmd.messageId(), reservedAt, now()))
-        .thenRun(s -> working = null);
+    // Reservations or settlements not written yet: let the flush (already asked for) write them first. Writing
+    // the release now would leave them out of the state decisions are made against until the flush, and the
+    // domain would reserve past its caps meanwhile.
+    if (unwritten()) return Effect().stash();
+    return Effect().persist(new DomainEvent.ReservationReleased(cmd.tenantId(), cmd.messageId(), reservedAt, now()));
   }
 
   private Effect<DomainEvent, DomainState> defer(DomainState state, DomainCommand.Defer cmd) {
     if (working(state).deferredUntil().filter(u -> !u.isBefore(cmd.until())).isPresent()) return Effect().none();
-    return Effect().persist(new DomainEvent.DomainDeferred(cmd.until(), cmd.reason(), now())).thenRun(s -> working = null);
+    if (unwritten()) return Effect().stash();
+    return Effect().persist(new DomainEvent.DomainDeferred(cmd.until(), cmd.reason(), now()));
+  }
+
+  /** Whether decisions wait to be written; a Flush is then on its way and unstashes what waited for it. */
+  private boolean unwritten() {
+    return !pending.isEmpty() || !settled.isEmpty();
   }
 
   private Effect<DomainEvent, DomainState> get(DomainState state, DomainCommand.Get cmd) {

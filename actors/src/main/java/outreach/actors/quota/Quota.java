@@ -3,6 +3,7 @@ package outreach.actors.quota;
 import akka.actor.typed.ActorRef;
 import akka.actor.typed.ActorSystem;
 import akka.actor.typed.Behavior;
+import akka.actor.typed.DispatcherSelector;
 import akka.actor.typed.SupervisorStrategy;
 import akka.actor.typed.javadsl.ActorContext;
 import akka.actor.typed.javadsl.Behaviors;
@@ -25,6 +26,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import outreach.actors.dispatch.DeepStackExecutor;
 import outreach.actors.limit.PermitDecision;
 import outreach.actors.limit.SendWindows;
 import outreach.protocol.RateLimit;
@@ -62,7 +64,9 @@ public final class Quota extends EventSourcedBehavior<QuotaCommand, QuotaEvent, 
    */
   public static void init(ActorSystem<?> system, Clock clock, QuotaPolicy policy, Duration hold) {
     ClusterSharding.get(system)
-        .init(Entity.of(QuotaKeys.ENTITY_KEY, ctx -> create(ctx.getEntityId(), clock, policy.limitsOf(ctx.getEntityId()), hold)));
+        .init(
+            Entity.of(QuotaKeys.ENTITY_KEY, ctx -> create(ctx.getEntityId(), clock, policy.limitsOf(ctx.getEntityId()), hold))
+                .withEntityProps(DispatcherSelector.fromConfig(DeepStackExecutor.DISPATCHER)));
   }
 
   public static Behavior<QuotaCommand> create(String entityId, Clock clock, List<RateLimit> limits, Duration hold) {
@@ -171,10 +175,11 @@ public final class Quota extends EventSourcedBehavior<QuotaCommand, QuotaEvent, 
     QuotaState current = working == null ? state : working;
     Instant grantedAt = current.grants().get(cmd.messageId());
     if (grantedAt == null) return Effect().none();
-    if (pending.stream().anyMatch(p -> p.grant().messageId().equals(cmd.messageId()))) return Effect().stash();
-    return Effect()
-        .persist(new QuotaEvent.PermitReleased(cmd.messageId(), grantedAt, now()))
-        .thenRun(s -> working = null);
+    // Grants or settlements not written yet: let the flush (already asked for) write them first. Writing the
+    // release now would leave them out of the state decisions are made against until the flush, and the quota
+    // would grant past its limit meanwhile.
+    if (!pending.isEmpty() || !settled.isEmpty()) return Effect().stash();
+    return Effect().persist(new QuotaEvent.PermitReleased(cmd.messageId(), grantedAt, now()));
   }
 
   @Override

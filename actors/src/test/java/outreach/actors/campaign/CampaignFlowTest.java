@@ -86,6 +86,13 @@ class CampaignFlowTest {
                         akka.remote.artery.canonical.hostname = 127.0.0.1
                         akka.actor.serialization-bindings { "outreach.protocol.CborSerializable" = jackson-cbor }
                         akka.cluster.jmx.multi-mbeans-in-same-jvm = on
+                        outreach.deep-stack-dispatcher {
+                          type = Dispatcher
+                          executor = "outreach.actors.dispatch.DeepStackExecutor"
+                          pool-size-min = 2
+                          pool-size-factor = 1.0
+                          stack-size = 64m
+                        }
                         """)));
     Cluster cluster = Cluster.get(testKit.system());
     cluster.manager().tell(Join.create(cluster.selfMember().address()));

@@ -87,6 +87,25 @@ class RecipientDomainTest {
   }
 
   @Test
+  void aReleaseWrittenWhileReservationsWaitForTheirWriteDoesNotLetTheDomainPassItsCaps() {
+    var domain = testKit.spawn(RecipientDomain.create("system|race.example", new ManualClock(T0), POLICY));
+    assertThat(reserve(domain, "t_a", "m0")).isInstanceOf(DomainReply.Reserved.class);
+    assertThat(reserve(domain, "t_b", "m9")).isInstanceOf(DomainReply.Reserved.class);
+
+    // m1 waits for its write while m9 is given back; then two more ask. The system-wide cap (3) fits one of them at most.
+    TestProbe<DomainReply> probe = testKit.createTestProbe();
+    domain.tell(new DomainCommand.Reserve("t_b", "m1", probe.getRef()));
+    domain.tell(new DomainCommand.Release("t_b", "m9"));
+    domain.tell(new DomainCommand.Reserve("t_c", "m2", probe.getRef()));
+    domain.tell(new DomainCommand.Reserve("t_c", "m3", probe.getRef()));
+    List<DomainReply> replies = probe.receiveSeveralMessages(3);
+
+    // The first fits whenever it is decided; the others may be decided before or after the release is written.
+    assertThat(replies).contains(new DomainReply.Reserved("m1"));
+    assertThat(replies.stream().filter(r -> r instanceof DomainReply.Reserved).count()).isBetween(1L, 2L);
+  }
+
+  @Test
   void aDeferringDomainGetsNothingUntilTheDeferralEnds() {
     ManualClock clock = new ManualClock(T0);
     var domain = testKit.spawn(RecipientDomain.create("system|slow.example", clock, POLICY));
