@@ -77,6 +77,13 @@ public final class SmtpAccount
   /** The session child finished a health check. */
   record ProbeFinished(DeliveryOutcome outcome) implements AccountCommand {}
 
+  /**
+   * Sharding's stop message (a hand-off to another node after a rebalance, or passivation). An SMTP transaction
+   * under way is let finish and its outcome written first: stopping in the middle would cut it off, and the
+   * message would be sent again as a possible duplicate.
+   */
+  record Stop() implements AccountCommand {}
+
   private final String entityId;
   private final Clock clock;
   private final AccountPolicy policy;
@@ -90,13 +97,17 @@ public final class SmtpAccount
   /** Sends waiting in the stash for the running one to end. */
   private final Set<String> waiting = new HashSet<>();
   private boolean probing;
+  /** Asked to stop while a transaction ran: stop as soon as it has ended. */
+  private boolean stopping;
   private ActorRef<SmtpSession.Command> session;
   private int sessions;
 
   public static void init(
       ActorSystem<?> system, Clock clock, AccountPolicy policy, SecretCipher cipher, SmtpGateway gateway) {
     ClusterSharding.get(system)
-        .init(Entity.of(SmtpAccountKeys.ENTITY_KEY, ctx -> create(ctx.getEntityId(), clock, policy, cipher, gateway)));
+        .init(
+            Entity.of(SmtpAccountKeys.ENTITY_KEY, ctx -> create(ctx.getEntityId(), clock, policy, cipher, gateway))
+                .withStopMessage(new Stop()));
   }
 
   public static Behavior<AccountCommand> create(
@@ -164,6 +175,7 @@ public final class SmtpAccount
               sending = Optional.empty();
               waiting.clear();
               probing = false;
+              stopping = false;
               session = null;
               scheduleHealthCheck(state, Duration.ZERO);
             })
@@ -195,6 +207,7 @@ public final class SmtpAccount
         .onCommand(
             AccountCommand.QuerySend.class,
             cmd -> Effect().reply(cmd.replyTo(), new SendStatus.NeverStarted(cmd.messageId())))
+        .onCommand(Stop.class, cmd -> Effect().stop().thenNoReply())
         .onAnyCommand(cmd -> Effect().noReply());
     // A deleted account keeps its journal (and so its id) but is not found and sends nothing.
     builder
@@ -210,6 +223,7 @@ public final class SmtpAccount
         .onCommand(AccountCommand.Delete.class, cmd -> Effect().reply(cmd.replyTo(), notFound()))
         .onCommand(AccountCommand.Send.class, this::send)
         .onCommand(AccountCommand.QuerySend.class, this::querySend)
+        .onCommand(Stop.class, this::stop)
         .onAnyCommand(cmd -> Effect().noReply());
     builder
         .forStateType(AccountState.Registered.class)
@@ -226,7 +240,8 @@ public final class SmtpAccount
         .onCommand(AccountCommand.Disable.class, this::disable)
         .onCommand(AccountCommand.Delete.class, this::delete)
         .onCommand(HealthTick.class, this::healthTick)
-        .onCommand(ProbeFinished.class, this::probeFinished);
+        .onCommand(ProbeFinished.class, this::probeFinished)
+        .onCommand(Stop.class, this::stop);
     return builder.build();
   }
 
@@ -255,6 +270,10 @@ public final class SmtpAccount
     Instant now = now();
     Optional<SendReply> unavailable = unavailable(state, now);
     if (unavailable.isPresent()) return Effect().reply(cmd.replyTo(), unavailable.get());
+    if (stopping) {
+      // Moving to another node: the campaign tries again at once, and the account answers from there.
+      return Effect().reply(cmd.replyTo(), new SendReply.Throttled(localId(), now, "the account is moving to another node"));
+    }
     if (sending.isPresent() || probing) {
       waiting.add(messageId);
       return Effect().stash();
@@ -294,9 +313,17 @@ public final class SmtpAccount
               sending = Optional.empty();
               msg.replyTo().tell(new SendReply.Attempted(localId(), msg.messageId(), msg.outcome()));
               scheduleHealthCheck(s, Duration.ZERO);
+              if (stopping) context.getSelf().tell(new Stop());
             })
         .thenNoReply()
         .thenUnstashAll();
+  }
+
+  /** Stops now when nothing runs; otherwise once the transaction (or health check) under way has ended. */
+  private ReplyEffect<AccountEvent, AccountState> stop(AccountState state, Stop cmd) {
+    if (sending.isEmpty() && !probing) return Effect().stop().thenNoReply();
+    stopping = true;
+    return Effect().noReply();
   }
 
   /** What the account does about an outcome: pause after consecutive account-level failures, disable on refused credentials. */
@@ -385,7 +412,7 @@ public final class SmtpAccount
       scheduleHealthCheck(state, Duration.ZERO);
       return Effect().noReply();
     }
-    if (probing || sending.isPresent()) {
+    if (probing || sending.isPresent() || stopping) {
       scheduleHealthCheck(state, policy.healthCheckInterval());
       return Effect().noReply();
     }
@@ -407,6 +434,7 @@ public final class SmtpAccount
             s -> {
               probing = false;
               scheduleHealthCheck(s, policy.healthCheckInterval());
+              if (stopping) context.getSelf().tell(new Stop());
             })
         .thenNoReply()
         .thenUnstashAll();
