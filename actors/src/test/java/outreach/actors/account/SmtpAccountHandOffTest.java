@@ -5,10 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import akka.actor.testkit.typed.javadsl.ActorTestKit;
 import akka.actor.testkit.typed.javadsl.TestProbe;
 import akka.actor.typed.ActorRef;
-import akka.persistence.testkit.PersistenceTestKitPlugin;
-import akka.persistence.testkit.PersistenceTestKitSnapshotPlugin;
 import akka.persistence.testkit.javadsl.PersistenceTestKit;
-import com.typesafe.config.ConfigFactory;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -19,16 +16,14 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import outreach.actors.ManualClock;
+import outreach.actors.TestKits;
 import outreach.actors.smtp.ScriptedSmtpGateway;
 import outreach.actors.smtp.SmtpGateway;
 import outreach.mail.secret.SecretCipher;
 import outreach.protocol.account.AccountCommand;
 import outreach.protocol.account.AccountEvent;
-import outreach.protocol.account.AccountPool;
 import outreach.protocol.account.AccountReply;
 import outreach.protocol.account.AccountSettings;
-import outreach.protocol.account.SealedSecret;
-import outreach.protocol.account.SecurityMode;
 import outreach.protocol.account.SendReply;
 import outreach.protocol.account.WarmUp;
 import outreach.protocol.delivery.DeliveryOutcome;
@@ -50,12 +45,7 @@ class SmtpAccountHandOffTest {
   @BeforeAll
   static void startKit() {
     testKit =
-        ActorTestKit.create(
-            PersistenceTestKitPlugin.getInstance().config()
-                .withFallback(PersistenceTestKitSnapshotPlugin.config())
-                .withFallback(
-                    ConfigFactory.parseString(
-                        "akka.actor.serialization-bindings { \"outreach.protocol.CborSerializable\" = jackson-cbor }")));
+        TestKits.withPersistence();
     cipher = SecretCipher.fromBase64(SecretCipher.generateKey(), List.of());
   }
 
@@ -96,10 +86,7 @@ class SmtpAccountHandOffTest {
   }
 
   private static AccountSettings settings(String entity) {
-    SecretCipher.Sealed sealed = cipher.seal("smtp-password", entity);
-    return new AccountSettings(
-        "smtp.example.com", 587, SecurityMode.STARTTLS, "u", new SealedSecret(sealed.keyId(), sealed.sealed()),
-        "sales@example.com", "Sales", AccountPool.PRIMARY, AccountSettings.DEFAULT_LIMITS, WarmUp.DEFAULT);
+    return SmtpAccountTest.settings(cipher, entity, AccountSettings.DEFAULT_LIMITS, WarmUp.DEFAULT);
   }
 
   private static RenderedMessage message(int n) {

@@ -69,7 +69,12 @@ class SmtpAccountTest {
   }
 
   static AccountSettings settings(List<RateLimit> limits, WarmUp warmUp) {
-    SecretCipher.Sealed sealed = cipher.seal("smtp-password", ENTITY);
+    return settings(cipher, ENTITY, limits, warmUp);
+  }
+
+  /** An account's settings with its password sealed for {@code entity}. */
+  static AccountSettings settings(SecretCipher keys, String entity, List<RateLimit> limits, WarmUp warmUp) {
+    SecretCipher.Sealed sealed = keys.seal("smtp-password", entity);
     return new AccountSettings(
         "smtp.example.com", 587, SecurityMode.STARTTLS, "u", new SealedSecret(sealed.keyId(), sealed.sealed()),
         "sales@example.com", "Sales", AccountPool.PRIMARY, limits, warmUp);

@@ -4,15 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import akka.actor.testkit.typed.javadsl.ActorTestKit;
 import akka.actor.testkit.typed.javadsl.TestProbe;
-import akka.persistence.testkit.PersistenceTestKitPlugin;
-import akka.persistence.testkit.PersistenceTestKitSnapshotPlugin;
 import akka.persistence.testkit.javadsl.PersistenceTestKit;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.datatype.jdk8.Jdk8Module;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
-import com.typesafe.config.ConfigFactory;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -23,6 +20,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import outreach.actors.ManualClock;
+import outreach.actors.TestKits;
 import outreach.protocol.RateLimit;
 import outreach.protocol.domain.DomainCommand;
 import outreach.protocol.domain.DomainEvent;
@@ -70,11 +68,7 @@ class DomainSharesTest {
   @BeforeAll
   static void start() {
     testKit =
-        ActorTestKit.create(
-            PersistenceTestKitPlugin.getInstance().config()
-                .withFallback(PersistenceTestKitSnapshotPlugin.config())
-                .withFallback(ConfigFactory.parseString(
-                    "akka.actor.serialization-bindings { \"outreach.protocol.CborSerializable\" = jackson-cbor }")));
+        TestKits.withPersistence();
     journal = PersistenceTestKit.create(testKit.system());
   }
 

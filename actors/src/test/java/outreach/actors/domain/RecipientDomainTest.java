@@ -5,10 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import akka.actor.testkit.typed.javadsl.ActorTestKit;
 import akka.actor.testkit.typed.javadsl.TestProbe;
 import akka.actor.typed.ActorRef;
-import akka.persistence.testkit.PersistenceTestKitPlugin;
-import akka.persistence.testkit.PersistenceTestKitSnapshotPlugin;
 import akka.persistence.testkit.javadsl.PersistenceTestKit;
-import com.typesafe.config.ConfigFactory;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -17,6 +14,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import outreach.actors.ManualClock;
+import outreach.actors.TestKits;
 import outreach.actors.quota.Quota;
 import outreach.protocol.RateLimit;
 import outreach.protocol.domain.DomainCommand;
@@ -40,11 +38,7 @@ class RecipientDomainTest {
   @BeforeAll
   static void start() {
     testKit =
-        ActorTestKit.create(
-            PersistenceTestKitPlugin.getInstance().config()
-                .withFallback(PersistenceTestKitSnapshotPlugin.config())
-                .withFallback(ConfigFactory.parseString(
-                    "akka.actor.serialization-bindings { \"outreach.protocol.CborSerializable\" = jackson-cbor }")));
+        TestKits.withPersistence();
     journal = PersistenceTestKit.create(testKit.system());
   }
 

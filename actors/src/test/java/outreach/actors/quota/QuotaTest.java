@@ -4,9 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import akka.actor.testkit.typed.javadsl.ActorTestKit;
 import akka.actor.testkit.typed.javadsl.TestProbe;
-import akka.persistence.testkit.PersistenceTestKitPlugin;
-import akka.persistence.testkit.PersistenceTestKitSnapshotPlugin;
-import com.typesafe.config.ConfigFactory;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -14,6 +11,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import outreach.actors.ManualClock;
+import outreach.actors.TestKits;
 import outreach.protocol.RateLimit;
 import outreach.protocol.quota.QuotaCommand;
 
@@ -26,11 +24,7 @@ class QuotaTest {
   @BeforeAll
   static void start() {
     testKit =
-        ActorTestKit.create(
-            PersistenceTestKitPlugin.getInstance().config()
-                .withFallback(PersistenceTestKitSnapshotPlugin.config())
-                .withFallback(ConfigFactory.parseString(
-                    "akka.actor.serialization-bindings { \"outreach.protocol.CborSerializable\" = jackson-cbor }")));
+        TestKits.withPersistence();
   }
 
   @AfterAll
