@@ -19,6 +19,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -167,8 +169,7 @@ public final class ApiImport {
     private final Path status;
     private Process jstat;
     private Thread reader;
-    private Thread rssSampler;
-    private volatile boolean sampling;
+    private ScheduledExecutorService rssSampler;
     private long peakHeapKb;
     private long peakOldKb;
     private int samples;
@@ -194,22 +195,23 @@ public final class ApiImport {
       } catch (IOException e) {
         hwmReset = false;
       }
-      sampling = true;
       peakSampledRssKb = statusKb("VmRSS");
       rssSampler =
-          new Thread(
-              () -> {
-                while (sampling) {
-                  try {
-                    peakSampledRssKb = Math.max(peakSampledRssKb, statusKb("VmRSS"));
-                    Thread.sleep(50);
-                  } catch (IOException | InterruptedException e) {
-                    return;
-                  }
-                }
+          Executors.newSingleThreadScheduledExecutor(
+              r -> {
+                Thread t = new Thread(r, "rss-sampler");
+                t.setDaemon(true);
+                return t;
               });
-      rssSampler.setDaemon(true);
-      rssSampler.start();
+      rssSampler.scheduleAtFixedRate(
+          () -> {
+            try {
+              peakSampledRssKb = Math.max(peakSampledRssKb, statusKb("VmRSS"));
+            } catch (IOException e) {
+              // The node has exited: the samples taken so far stand.
+            }
+          },
+          50, 50, TimeUnit.MILLISECONDS);
       jstat = new ProcessBuilder("jstat", "-gc", String.valueOf(pid), "100").redirectErrorStream(true).start();
       reader =
           new Thread(
@@ -227,11 +229,11 @@ public final class ApiImport {
     }
 
     Peak stopSampling() throws IOException, InterruptedException {
-      sampling = false;
+      rssSampler.shutdownNow();
+      rssSampler.awaitTermination(5, TimeUnit.SECONDS);
       jstat.destroy();
       jstat.waitFor(5, TimeUnit.SECONDS);
       reader.join();
-      rssSampler.join();
       long rss = hwmReset ? statusKb("VmHWM") : peakSampledRssKb;
       return new Peak(peakHeapKb, peakOldKb, rss, hwmReset ? "VmHWM, reset before the upload" : "VmRSS sampled every 50 ms", samples);
     }

@@ -19,6 +19,7 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
@@ -574,23 +575,28 @@ public final class ClusterHarness implements AutoCloseable {
 
   /**
    * POST that creates something, tried again while the node answers 503 ("the cluster did not answer in time;
-   * retry the request": a busy machine, a shard still starting), up to 20 times a second apart. A try that was
+   * retry the request": a busy machine, a shard still starting), a second apart for up to 20 s. A try that was
    * carried out although its answer was 503 makes the next one find the object: that 409 counts as created.
    */
   public HttpJson.Response create(HttpJson client, int number, String path, String bearer, Object body) {
-    HttpJson.Response r = client.post(node(number).api(path), bearer, body);
-    boolean retried = false;
-    for (int attempt = 1; r.status() == 503 && attempt < 20; attempt++) {
-      try {
-        Thread.sleep(1_000);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        return r;
-      }
-      r = client.post(node(number).api(path), bearer, body);
-      retried = true;
+    AtomicReference<HttpJson.Response> last = new AtomicReference<>();
+    AtomicInteger tries = new AtomicInteger();
+    try {
+      Awaitility.await("POST " + path + " answered other than 503")
+          .pollDelay(Duration.ZERO)
+          .pollInterval(Duration.ofSeconds(1))
+          .atMost(Duration.ofSeconds(20))
+          .until(
+              () -> {
+                tries.incrementAndGet();
+                last.set(client.post(node(number).api(path), bearer, body));
+                return last.get().status() != 503;
+              });
+    } catch (ConditionTimeoutException e) {
+      return last.get();
     }
-    if (retried && r.status() == 409) return new HttpJson.Response(r.method(), r.uri(), 201, r.contentType(), r.body(), r.json());
+    HttpJson.Response r = last.get();
+    if (tries.get() > 1 && r.status() == 409) return new HttpJson.Response(r.method(), r.uri(), 201, r.contentType(), r.body(), r.json());
     return r;
   }
 
