@@ -63,6 +63,7 @@ public final class SendingBench {
       String nodeHeap,
       boolean baseline,
       boolean jfr,
+      List<String> jvmOptions,
       boolean quiet) {
 
     static Settings parse(String[] args) {
@@ -88,6 +89,7 @@ public final class SendingBench {
       o.put("heap", "512m");
       o.put("baseline", "false");
       o.put("jfr", "false");
+      o.put("jvm-options", "");
       o.put("quiet", "false");
       for (int i = 0; i < args.length; i++) {
         String a = args[i];
@@ -123,6 +125,7 @@ public final class SendingBench {
           o.get("heap"),
           Boolean.parseBoolean(o.get("baseline")),
           Boolean.parseBoolean(o.get("jfr")),
+          o.get("jvm-options").isBlank() ? List.of() : List.of(o.get("jvm-options").trim().split("\\s+")),
           Boolean.parseBoolean(o.get("quiet")));
       if (s.faultFrom < 0 || s.faultTo > 1 || s.faultFrom > s.faultTo) {
         throw new IllegalArgumentException("--fault-from and --fault-to are shares of the recipients, 0 <= from <= to <= 1");
@@ -241,7 +244,8 @@ public final class SendingBench {
           --out DIR            where runs write (bench/out/faults)
           --heap SIZE          -Xmx of each node (512m)
           --baseline true      after each run, smtp-source into a fresh sink: same message size and concurrency
-          --jfr true           record each node with Java Flight Recorder (in the run's folder, jfr/)""";
+          --jfr true           record each node with Java Flight Recorder (in the run's folder, jfr/)
+          --jvm-options "O.."  further JVM options for each node, space-separated (none)""";
   }
 
   List<Outcome> runAll() {
@@ -506,6 +510,7 @@ public final class SendingBench {
               .jvmArg("-Doutreach.campaign.bounce-guard.max-rate=0.5")
               .jvmArg("-Doutreach.smtp.read-timeout=10s")
               .jvmArg("-Doutreach.campaign.send-timeout=20s");
+      s.jvmOptions.forEach(b::jvmArg);
       if (s.jfr) b.jvmArg("-XX:StartFlightRecording=settings=profile,dumponexit=true,filename=" + dir.resolve("jfr") + "/");
       List<String> retry = List.of("1s", "2s", "4s", "8s", "8s");
       for (int i = 0; i < retry.size(); i++) b.jvmArg("-Doutreach.campaign.retry-delays." + i + "=" + retry.get(i));

@@ -240,20 +240,15 @@ class MessageComposerTest {
   }
 
   @Test
-  void theComposedHeadersAreCheckedForLineBreaksOnceMore() throws Exception {
-    MimeMessage raw = new MimeMessage(SESSION);
-    raw.setHeader("X-Folded", "a long value\r\n that continues");
-    MessageComposer.requireNoLineBreakInHeaders(raw);
+  void theComposedHeadersAreCheckedForLineBreaksOnceMore() {
+    MessageComposer.requireNoLineBreakInHeader("X-Folded", "a long value\r\n that continues");
 
-    MimeMessage injected = new MimeMessage(SESSION);
-    injected.setHeader("X-Note", "a\r\nBcc: victim@example.com");
-    assertThatThrownBy(() -> MessageComposer.requireNoLineBreakInHeaders(injected))
+    assertThatThrownBy(() -> MessageComposer.requireNoLineBreakInHeader("X-Note", "a\r\nBcc: victim@example.com"))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage("X-Note would carry a line break into the message");
-
-    MimeMessage encoded = new MimeMessage(SESSION);
-    encoded.setHeader("Subject", "=?UTF-8?Q?Hi=0D=0ABcc:_victim@example.com?=");
-    assertThatThrownBy(() -> MessageComposer.requireNoLineBreakInHeaders(encoded))
+    assertThatThrownBy(() -> MessageComposer.requireNoLineBreakInHeader("X-Note", "a\nBcc: victim@example.com"))
+        .hasMessage("X-Note would carry a line break into the message");
+    assertThatThrownBy(() -> MessageComposer.requireNoLineBreakInHeader("Subject", "=?UTF-8?Q?Hi=0D=0ABcc:_victim@example.com?="))
         .hasMessage("Subject would carry a line break into the message");
   }
 
@@ -269,6 +264,90 @@ class MessageComposerTest {
       assertThat(line.length()).isLessThanOrEqualTo(998);
     }
     assertThat(headers).doesNotContain("\n\n").doesNotContainPattern("[^\r]\n").doesNotContainPattern("\r[^\n]");
+  }
+
+  @Test
+  void shortAsciiLinesGoAsTheyAreWithCrlfLineBreaks() throws Exception {
+    MimeMessage composed = MessageComposer.compose(sample().text("Hi Bob,\r\nline two\rline three\n.a dot first\n").build());
+
+    String raw = raw(composed);
+    assertThat(composed.getEncoding()).isEqualTo("7bit");
+    assertThat(raw).contains("\r\n\r\nHi Bob,\r\nline two\r\nline three\r\n.a dot first\r\n\r\n-- \r\n");
+    assertThat(raw.replace("\r\n", "")).doesNotContain("\r").doesNotContain("\n");
+    assertThat(text(roundTrip(composed))).startsWith("Hi Bob,\nline two\nline three\n.a dot first\n\n-- \n");
+  }
+
+  @Test
+  void aLineLongerThanSmtpAllowsIsQuotedPrintableAndComesBackWhole() throws Exception {
+    String longLine = "word ".repeat(300).strip();
+    MimeMessage composed = MessageComposer.compose(sample().text("Hi,\n" + longLine + "\nBye = end \n").build());
+
+    assertThat(composed.getEncoding()).isEqualTo("quoted-printable");
+    for (String line : raw(composed).split("\r\n")) assertThat(line.length()).isLessThanOrEqualTo(76);
+    assertThat(text(roundTrip(composed))).startsWith("Hi,\n" + longLine + "\nBye = end\n\n-- \n");
+  }
+
+  @Test
+  void mostlyNonAsciiTextIsBase64AndComesBackIntact() throws Exception {
+    String japanese = "お世話になっております。営業部の山田です。\n来週お時間をいただけますでしょうか。\n";
+    MimeMessage composed = MessageComposer.compose(sample().text(japanese).html("<p>お世話になっております。</p>").build());
+
+    MimeMultipart parts = (MimeMultipart) roundTrip(composed).getContent();
+    MimePart plain = (MimePart) parts.getBodyPart(0);
+    MimePart html = (MimePart) parts.getBodyPart(1);
+    assertThat(plain.getEncoding()).isEqualTo("base64");
+    assertThat(lines((String) plain.getContent())).startsWith(japanese.strip() + "\n\n-- \n");
+    assertThat(html.getEncoding()).isEqualTo("quoted-printable");
+    assertThat((String) html.getContent()).startsWith("<p>お世話になっております。</p><div");
+  }
+
+  @Test
+  void aBodyThatContainsTheBoundaryIsEncodedSoThePartsStayApart() throws Exception {
+    OutgoingMessage message = sample().html("<p>Hi</p>").build();
+    String boundary = MessageComposer.boundary(message.messageId());
+    MimeMessage composed = MessageComposer.compose(sample().text("before\n--" + boundary + "\nafter\n").html("<p>Hi</p>").build());
+
+    MimeMultipart parts = (MimeMultipart) roundTrip(composed).getContent();
+    assertThat(parts.getCount()).isEqualTo(2);
+    MimePart plain = (MimePart) parts.getBodyPart(0);
+    assertThat(plain.getEncoding()).isEqualTo("quoted-printable");
+    assertThat(lines((String) plain.getContent())).startsWith("before\n--" + boundary + "\nafter\n");
+  }
+
+  @Test
+  void theComposedBytesAreWhatIsWrittenUntilTheMessageChanges() throws Exception {
+    MimeMessage composed = MessageComposer.compose(sample().html("<p>Hi</p>").build());
+    String asComposed = raw(composed);
+    ByteArrayOutputStream forSmtp = new ByteArrayOutputStream();
+    composed.writeTo(forSmtp, new String[] {"Bcc", "Content-Length"});
+
+    assertThat(forSmtp.toString(StandardCharsets.ISO_8859_1)).isEqualTo(asComposed);
+    assertThat(roundTrip(composed).getHeader("Content-Type", null)).isEqualTo(composed.getHeader("Content-Type", null));
+
+    composed.setHeader("X-Added", "later");
+    String changed = raw(composed);
+    assertThat(headerSection(changed)).contains("\r\nX-Added: later");
+    MimeMessage reread = roundTrip(composed);
+    assertThat(reread.getMessageID()).isEqualTo("<0123456789abcdef0123456789abcdef@mail.acme.example>");
+    assertThat((String) ((MimePart) ((MimeMultipart) reread.getContent()).getBodyPart(1)).getContent()).startsWith("<p>Hi</p><div");
+  }
+
+  @Test
+  void anAddressThatNeedsSmtpUtf8IsRefusedNotMangled() {
+    assertThatThrownBy(() -> MessageComposer.compose(sample().to(OutgoingMessage.Mailbox.of("bób@example.com")).build()))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("To cannot be written in US-ASCII: bób@example.com");
+  }
+
+  @Test
+  void headersAreFoldedAsJakartaMailFoldsThem() {
+    for (String value : List.of(
+        "short",
+        "word ".repeat(40).strip(),
+        "=?UTF-8?Q?Gr=C3=BC=C3=9Fe?= " + "x".repeat(90) + " tail  with   spaces " + "y ".repeat(30),
+        "a\tb " + "z".repeat(200))) {
+      assertThat(MessageComposer.folded("Subject", value)).isEqualTo(MimeUtility.fold("Subject: ".length(), value));
+    }
   }
 
   private static MimeMessage roundTrip(MimeMessage message) throws MessagingException, IOException {
