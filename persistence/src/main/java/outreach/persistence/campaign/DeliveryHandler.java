@@ -9,7 +9,9 @@ import java.sql.Timestamp;
 import java.sql.Types;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import outreach.persistence.PooledJdbcSession;
 import outreach.protocol.EntityIds;
@@ -51,7 +53,10 @@ final class DeliveryHandler extends JdbcHandler<List<EventEnvelope<CampaignEvent
       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
       """;
 
-  /** What one event does to a recipient's row; empty fields leave the row's value as it is. */
+  /**
+   * What one event, or several in a row for the same recipient, do to a recipient's row; empty fields leave
+   * the row's value as it is. {@code firstAt} is when the row begins if this change has to write it.
+   */
   private record Change(
       long seq,
       Optional<String> email,
@@ -62,27 +67,62 @@ final class DeliveryHandler extends JdbcHandler<List<EventEnvelope<CampaignEvent
       Optional<DeliveryOutcome> reply,
       boolean possibleDuplicate,
       Optional<Instant> nextAttemptAt,
-      Instant at) {
+      Instant at,
+      Instant firstAt) {
+
+    Change(long seq, Optional<String> email, DeliveryStatus status, Optional<String> account, int attempts,
+        Optional<String> messageId, Optional<DeliveryOutcome> reply, boolean possibleDuplicate,
+        Optional<Instant> nextAttemptAt, Instant at) {
+      this(seq, email, status, account, attempts, messageId, reply, possibleDuplicate, nextAttemptAt, at, at);
+    }
 
     static Change to(long seq, Optional<String> email, DeliveryStatus status, Optional<DeliveryOutcome> reply, Instant at) {
       return new Change(seq, email, status, Optional.empty(), 0, Optional.empty(), reply, false, Optional.empty(), at);
+    }
+
+    /**
+     * Whether this change followed by {@code next} is one change, whether the row exists or not. When it does
+     * not, a change without the address writes nothing, so one without it cannot take in one with it.
+     */
+    boolean absorbs(Change next) {
+      return email.isPresent() || next.email().isEmpty();
+    }
+
+    /** This change, then {@code next}: the UPDATE applied twice, or the INSERT of this one and the UPDATE. */
+    Change then(Change next) {
+      return new Change(
+          seq,
+          email.or(next::email),
+          next.status(),
+          next.account().or(() -> account),
+          attempts + next.attempts(),
+          next.messageId().or(() -> messageId),
+          next.reply().or(() -> reply),
+          possibleDuplicate || next.possibleDuplicate(),
+          next.nextAttemptAt(),
+          next.at(),
+          firstAt);
     }
   }
 
   /** A change bound for one campaign's row. */
   private record Pending(String tenant, String campaign, Change change) {}
 
+  private record Row(String tenant, String campaign, long seq) {}
+
   /**
-   * Applies a group of envelopes in order. The row updates of a group go to the database as one batch; an
+   * Applies a group of envelopes in order. The changes of a group to one recipient's row (typically its
+   * dispatch and its outcome) are folded into one, and the row updates go to the database as one batch; an
    * update that found no row (a recipient dispatched before its upload's pending rows were written) is done
-   * again after the batch, in order, with the insert it needs. Rows cannot appear during a batch of updates,
-   * so every update of such a recipient found none and all of them are redone, in their order.
+   * again after the batch, with the insert it needs. Rows cannot appear during a batch of updates, so every
+   * update of such a recipient found none. An upload's pending rows are written between the changes before
+   * it and those after it.
    */
   @Override
   public void process(PooledJdbcSession session, List<EventEnvelope<CampaignEvent>> envelopes) throws Exception {
     session.withConnection(
         c -> {
-          List<Pending> batch = new ArrayList<>();
+          Map<Row, Pending> batch = new LinkedHashMap<>();
           try (PreparedStatement update = c.prepareStatement(UPDATE)) {
             for (EventEnvelope<CampaignEvent> envelope : envelopes) {
               CampaignEvent event = envelope.event();
@@ -97,9 +137,14 @@ final class DeliveryHandler extends JdbcHandler<List<EventEnvelope<CampaignEvent
               // The campaign's own life (created, started, paused...) does not touch a recipient.
               Optional<Change> change = change(event);
               if (change.isEmpty()) continue;
-              bindUpdate(update, tenant, campaign, change.get());
-              update.addBatch();
-              batch.add(new Pending(tenant, campaign, change.get()));
+              Row row = new Row(tenant, campaign, change.get().seq());
+              Pending before = batch.get(row);
+              if (before != null && !before.change().absorbs(change.get())) {
+                flush(c, update, batch);
+                before = null;
+              }
+              Change merged = before == null ? change.get() : before.change().then(change.get());
+              batch.put(row, new Pending(tenant, campaign, merged));
             }
             flush(c, update, batch);
           }
@@ -107,12 +152,17 @@ final class DeliveryHandler extends JdbcHandler<List<EventEnvelope<CampaignEvent
         });
   }
 
-  private static void flush(Connection c, PreparedStatement update, List<Pending> batch) throws SQLException {
+  private static void flush(Connection c, PreparedStatement update, Map<Row, Pending> batch) throws SQLException {
     if (batch.isEmpty()) return;
+    List<Pending> pending = new ArrayList<>(batch.values());
+    for (Pending p : pending) {
+      bindUpdate(update, p.tenant(), p.campaign(), p.change());
+      update.addBatch();
+    }
     int[] counts = update.executeBatch();
     for (int i = 0; i < counts.length; i++) {
       if (counts[i] == 0) {
-        Pending p = batch.get(i);
+        Pending p = pending.get(i);
         apply(c, p.tenant(), p.campaign(), p.change());
       }
     }
@@ -196,6 +246,7 @@ final class DeliveryHandler extends JdbcHandler<List<EventEnvelope<CampaignEvent
     }
     if (updated > 0 || change.email().isEmpty()) return updated;
     try (PreparedStatement s = c.prepareStatement(INSERT)) {
+      Timestamp firstAt = Timestamp.from(change.firstAt());
       Timestamp at = Timestamp.from(change.at());
       s.setString(1, tenant);
       s.setString(2, campaign);
@@ -209,7 +260,7 @@ final class DeliveryHandler extends JdbcHandler<List<EventEnvelope<CampaignEvent
       setString(s, 10, change.reply().flatMap(DeliveryOutcome::enhanced));
       setString(s, 11, change.reply().map(DeliveryHandler::text));
       s.setBoolean(12, change.possibleDuplicate());
-      s.setTimestamp(13, at);
+      s.setTimestamp(13, firstAt);
       s.setTimestamp(14, at);
       setTimestamp(s, 15, change.nextAttemptAt());
       return s.executeUpdate();

@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Random;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicLong;
@@ -347,6 +348,72 @@ class DeliveryIT {
     assertThat(single).extracting(d -> d.seq() + " " + d.status().wireName() + " " + d.attempts())
         .containsExactly("1 sent 1", "2 sent 1", "3 bounced 2", "4 suppressed 0");
     assertThat(all("t_group_whole", "c")).usingRecursiveComparison().isEqualTo(single);
+  }
+
+  /**
+   * Each recipient's life in the order the campaign journals it, the recipients interleaved at random, some
+   * of it before the upload's pending rows exist, and one recipient whose outcome arrives for a row that is
+   * missing before the dispatch that writes it: applied as one group (where a recipient's changes are
+   * folded into one) and one event at a time, the rows are the same.
+   */
+  @Test
+  void foldingARecipientsChangesWithinAGroupLeavesTheRowsOneByOneWould() throws Exception {
+    Random random = new Random(20261128);
+    for (int round = 0; round < 5; round++) {
+      int n = 8;
+      List<List<CampaignEvent>> lives = new ArrayList<>();
+      String[] emails = new String[n];
+      for (int r = 1; r <= n; r++) {
+        emails[r - 1] = "r" + r + "@x.io";
+        Instant t = T0.plusSeconds(r * 100L);
+        List<CampaignEvent> life = new ArrayList<>();
+        int tries = 1 + random.nextInt(3);
+        for (int attempt = 1; attempt <= tries; attempt++) {
+          String account = "acc" + random.nextInt(3);
+          life.add(dispatched(r, emails[r - 1], account, attempt, attempt > 1 && random.nextBoolean(), t = t.plusSeconds(1)));
+          if (attempt < tries) {
+            life.add(random.nextBoolean()
+                ? new CampaignEvent.DispatchReturned(r, t.plusSeconds(60), "account " + account + " is at its limit", false, t = t.plusSeconds(1))
+                : new CampaignEvent.RecipientRetryScheduled(r, attempt + 1, t.plusSeconds(60), GREYLISTED, t = t.plusSeconds(1)));
+          }
+        }
+        life.add(switch (random.nextInt(4)) {
+          case 0 -> new CampaignEvent.RecipientBounced(r, emails[r - 1], USER_UNKNOWN, t.plusSeconds(1));
+          case 1 -> new CampaignEvent.RecipientFailed(r, emails[r - 1], POLICY, t.plusSeconds(1));
+          default -> new CampaignEvent.RecipientSent(r, "acc1", ACCEPTED, t.plusSeconds(1));
+        });
+        lives.add(life);
+      }
+      // Recipient 8, first of all: a retry decided for a row that is not there, then the dispatch that writes it.
+      lives.get(7).add(0, new CampaignEvent.RecipientRetryScheduled(8, 2, T0.plusSeconds(60), REFUSED, T0.plusSeconds(1)));
+      List<CampaignEvent> events = new ArrayList<>();
+      int[] next = new int[n];
+      events.add(lives.get(7).get(next[7]++));
+      events.add(lives.get(7).get(next[7]++));
+      int upload = 2 + random.nextInt(6);
+      while (true) {
+        List<Integer> open = new ArrayList<>();
+        for (int r = 0; r < n; r++) if (next[r] < lives.get(r).size()) open.add(r);
+        if (open.isEmpty()) break;
+        int r = open.get(random.nextInt(open.size()));
+        events.add(lives.get(r).get(next[r]++));
+        if (events.size() == upload) events.add(new CampaignEvent.RecipientsAdded(n, n, T0.plusSeconds(5)));
+      }
+      String single = "t_fold_single_" + round;
+      String whole = "t_fold_whole_" + round;
+      for (String t : List.of(single, whole)) recipients(t, "c", emails);
+
+      for (CampaignEvent e : events) apply(single, "c", e);
+      PooledJdbcSession session = new PooledJdbcSession(database.dataSource());
+      try {
+        handler.process(session, events.stream().map(e -> envelope(whole, "c", e)).toList());
+        session.commit();
+      } finally {
+        session.close();
+      }
+
+      assertThat(all(whole, "c")).as("round %d: %s", round, events).usingRecursiveComparison().isEqualTo(all(single, "c"));
+    }
   }
 
   private void apply(String tenant, String campaign, CampaignEvent event) throws Exception {
