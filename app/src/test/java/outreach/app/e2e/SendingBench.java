@@ -63,6 +63,7 @@ public final class SendingBench {
       String nodeHeap,
       boolean baseline,
       boolean jfr,
+      String gcOption,
       List<String> jvmOptions,
       boolean quiet) {
 
@@ -89,6 +90,7 @@ public final class SendingBench {
       o.put("heap", "512m");
       o.put("baseline", "false");
       o.put("jfr", "false");
+      o.put("gc", "parallel");
       o.put("jvm-options", "");
       o.put("quiet", "false");
       for (int i = 0; i < args.length; i++) {
@@ -125,6 +127,7 @@ public final class SendingBench {
           o.get("heap"),
           Boolean.parseBoolean(o.get("baseline")),
           Boolean.parseBoolean(o.get("jfr")),
+          gcOption(o.get("gc")),
           o.get("jvm-options").isBlank() ? List.of() : List.of(o.get("jvm-options").trim().split("\\s+")),
           Boolean.parseBoolean(o.get("quiet")));
       if (s.faultFrom < 0 || s.faultTo > 1 || s.faultFrom > s.faultTo) {
@@ -132,6 +135,14 @@ public final class SendingBench {
       }
       if (s.scenario.startsWith("kill") && s.nodes < 2) throw new IllegalArgumentException("killing a node needs --nodes 2 or more");
       return s;
+    }
+
+    private static String gcOption(String gc) {
+      return switch (gc) {
+        case "parallel" -> "-XX:+UseParallelGC";
+        case "g1" -> "-XX:+UseG1GC";
+        default -> throw new IllegalArgumentException("--gc is parallel or g1, not " + gc);
+      };
     }
 
     private static int positive(Map<String, String> o, String key) {
@@ -245,6 +256,7 @@ public final class SendingBench {
           --heap SIZE          -Xmx of each node (512m)
           --baseline true      after each run, smtp-source into a fresh sink: same message size and concurrency
           --jfr true           record each node with Java Flight Recorder (in the run's folder, jfr/)
+          --gc parallel|g1     the nodes' garbage collector (parallel, as deploy/Dockerfile runs them)
           --jvm-options "O.."  further JVM options for each node, space-separated (none)""";
   }
 
@@ -510,6 +522,7 @@ public final class SendingBench {
               .jvmArg("-Doutreach.campaign.bounce-guard.max-rate=0.5")
               .jvmArg("-Doutreach.smtp.read-timeout=10s")
               .jvmArg("-Doutreach.campaign.send-timeout=20s");
+      b.jvmArg(s.gcOption);
       s.jvmOptions.forEach(b::jvmArg);
       if (s.jfr) b.jvmArg("-XX:StartFlightRecording=settings=profile,dumponexit=true,filename=" + dir.resolve("jfr") + "/");
       List<String> retry = List.of("1s", "2s", "4s", "8s", "8s");
