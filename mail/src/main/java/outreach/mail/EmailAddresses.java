@@ -14,8 +14,28 @@ public final class EmailAddresses {
 
   private EmailAddresses() {}
 
+  /**
+   * The last addresses this thread found valid. Sending one message checks its sender and recipient when
+   * the message is built and again for the SMTP envelope, and an account's sender stays the same: the full
+   * check (a regular expression and IDN conversion of the domain) is the costly part.
+   */
+  private static final ThreadLocal<String[]> RECENTLY_VALID = ThreadLocal.withInitial(() -> new String[4]);
+
   /** Why this address cannot be used, or empty when it can. */
   public static Optional<String> problem(String address) {
+    if (address != null) {
+      for (String valid : RECENTLY_VALID.get()) if (address.equals(valid)) return Optional.empty();
+    }
+    Optional<String> problem = check(address);
+    if (problem.isEmpty()) {
+      String[] recent = RECENTLY_VALID.get();
+      System.arraycopy(recent, 0, recent, 1, recent.length - 1);
+      recent[0] = address;
+    }
+    return problem;
+  }
+
+  private static Optional<String> check(String address) {
     if (address == null || address.isBlank()) return Optional.of("address is missing");
     if (HeaderText.hasLineBreak(address)) return Optional.of("address contains a line break");
     if (address.length() > MAX_LENGTH) return Optional.of("address is longer than " + MAX_LENGTH + " characters");

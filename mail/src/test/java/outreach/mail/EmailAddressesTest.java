@@ -26,6 +26,20 @@ class EmailAddressesTest {
   }
 
   @Test
+  void anAddressCheckedAMomentAgoIsJudgedTheSameWayAgain() {
+    for (int round = 0; round < 3; round++) {
+      assertThat(EmailAddresses.problem("ann@acme.com")).isEmpty();
+      assertThat(EmailAddresses.problem("bob@example.com")).isEmpty();
+      assertThat(EmailAddresses.problem("bob@example..com")).isPresent();
+      assertThat(EmailAddresses.problem("Bob@example.com")).isEmpty();
+      assertThat(EmailAddresses.problem("bob@example.com\nBcc: x@example.com")).contains("address contains a line break");
+      assertThat(EmailAddresses.problem(null)).contains("address is missing");
+      for (int i = 0; i < 6; i++) assertThat(EmailAddresses.problem("r" + i + "@example.com")).isEmpty();
+      assertThat(EmailAddresses.problem("plain")).isPresent();
+    }
+  }
+
+  @Test
   void domainIsLowerCased() {
     assertThat(EmailAddresses.domainOf("Ann@Example.COM")).isEqualTo("example.com");
   }

@@ -20,6 +20,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
+import java.util.regex.Pattern;
 import org.eclipse.angus.mail.smtp.SMTPMessage;
 import outreach.mail.HeaderText;
 
@@ -257,10 +258,12 @@ public final class MessageComposer {
     return "\n\n-- \n" + m.physicalAddress().strip() + "\nUnsubscribe: " + m.unsubscribeUrl().toASCIIString() + "\n";
   }
 
+  private static final Pattern LINE_BREAK = Pattern.compile("\\R");
+
   private static String withHtmlFooter(String html, OutgoingMessage m) {
     String footer =
         "<div style=\"margin-top:24px;font-size:12px;color:#666666\">"
-            + Escapers.HTML.escape(m.physicalAddress().strip()).replaceAll("\\R", "<br>")
+            + LINE_BREAK.matcher(Escapers.HTML.escape(m.physicalAddress().strip())).replaceAll("<br>")
             + "<br><a href=\""
             + Escapers.HTML.escape(m.unsubscribeUrl().toASCIIString())
             + "\">Unsubscribe</a></div>";
@@ -280,10 +283,25 @@ public final class MessageComposer {
    * whitespace, raw or inside an encoded word, would let user data add headers (CVE-2025-7962 was one such path).
    */
   static void requireNoLineBreakInHeader(String name, String value) {
-    String unfolded = HeaderText.hasLineBreak(value) ? MimeUtility.unfold(value) : value;
-    if (HeaderText.hasLineBreak(unfolded) || (unfolded.contains("=?") && HeaderText.hasLineBreak(decoded(unfolded)))) {
+    if (!onlyFoldingLineBreaks(value)
+        || (value.contains("=?") && HeaderText.hasLineBreak(decoded(MimeUtility.unfold(value))))) {
       throw new IllegalArgumentException(name + " would carry a line break into the message");
     }
+  }
+
+  /** Every line break is CRLF followed by a space or tab: folding, which a reader removes. */
+  private static boolean onlyFoldingLineBreaks(String value) {
+    for (int i = 0; i < value.length(); i++) {
+      char c = value.charAt(i);
+      if (c == '\n') return false;
+      if (c == '\r') {
+        if (i + 2 >= value.length() || value.charAt(i + 1) != '\n' || (value.charAt(i + 2) != ' ' && value.charAt(i + 2) != '\t')) {
+          return false;
+        }
+        i++;
+      }
+    }
+    return true;
   }
 
   private static String decoded(String value) {
@@ -311,8 +329,9 @@ public final class MessageComposer {
       this.messageId = messageId;
       ByteArrayOutputStream out = new ByteArrayOutputStream(body.length + 1024);
       for (String[] h : headerValues) {
-        headers.addHeader(h[0], h[1]);
-        ascii(out, h[0] + ": " + h[1] + "\r\n");
+        String line = h[0] + ": " + h[1];
+        headers.addHeaderLine(line);
+        ascii(out, line + "\r\n");
       }
       ascii(out, "\r\n");
       out.writeBytes(body);

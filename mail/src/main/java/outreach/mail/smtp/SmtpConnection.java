@@ -14,6 +14,7 @@ import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Properties;
+import java.util.concurrent.ConcurrentHashMap;
 import org.eclipse.angus.mail.smtp.SMTPAddressFailedException;
 import org.eclipse.angus.mail.smtp.SMTPMessage;
 import org.eclipse.angus.mail.smtp.SMTPSendFailedException;
@@ -44,9 +45,15 @@ public final class SmtpConnection implements AutoCloseable {
     outreach.mail.MailRuntime.configure();
   }
 
+  /**
+   * Jakarta Mail sessions by their properties. A session holds no secret (the login is given when connecting)
+   * and building one looks its providers up on the class path, so the accounts of one provider share one.
+   */
+  private static final ConcurrentHashMap<Properties, Session> SESSIONS = new ConcurrentHashMap<>();
+
   public SmtpConnection(SmtpSettings settings) {
     this.settings = Objects.requireNonNull(settings, "settings");
-    this.session = Session.getInstance(properties(settings));
+    this.session = SESSIONS.computeIfAbsent(properties(settings), Session::getInstance);
   }
 
   /** The Jakarta Mail session properties for these settings. */
