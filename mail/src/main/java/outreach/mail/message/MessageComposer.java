@@ -29,8 +29,8 @@ import outreach.mail.HeaderText;
  * alternatives, and the footer with the physical address and the unsubscribe link. The result is checked: no
  * header of it carries a line break that could start another header.
  *
- * <p>The message is written out once, as the bytes that go on the wire, and parsed back into the {@link
- * MimeMessage} that is returned; writing that message sends those bytes as they are. Jakarta Mail encodes the
+ * <p>The message is written out once, as the bytes that go on the wire, and returned as a {@link MimeMessage}
+ * holding the same headers and body; writing that message sends those bytes as they are. Jakarta Mail encodes the
  * header values (RFC 2047 words, address quoting, folding) and the bodies (quoted-printable, base64); what
  * this class leaves out is Jakarta's generic path through data handlers, content-type parsing and a scan of
  * every body to pick its encoding each time the message is saved and again when it is written, which was a
