@@ -23,9 +23,10 @@ import scala.collection.immutable.Set$;
 import scala.concurrent.ExecutionContext;
 import scala.concurrent.Future;
 import scala.jdk.javaapi.FutureConverters;
-import slick.dbio.DBIOAction;
 import scala.util.Failure;
+import scala.util.Success;
 import scala.util.Try;
+import slick.dbio.DBIOAction;
 import slick.jdbc.JdbcBackend;
 import slick.jdbc.JdbcProfile;
 import slick.jdbc.SimpleJdbcAction;
@@ -150,7 +151,7 @@ public class TagBoundedReadJournalDao extends DefaultReadJournalDao {
       repr = repr.withMetadata(meta.get());
     }
     Set<String> noTags = Set$.MODULE$.empty();
-    return new scala.util.Success<>(new Tuple3<>(repr.withTimestamp(writeTimestamp), noTags, (Object) ordering));
+    return new Success<>(new Tuple3<>(repr.withTimestamp(writeTimestamp), noTags, (Object) ordering));
   }
 
   static String eventsByTagSql(String journal, EventJournalTableColumnNames j, String tags, EventTagTableColumnNames t) {

@@ -336,13 +336,7 @@ class DeliveryIT {
     for (String t : List.of("t_group_single", "t_group_whole")) recipients(t, "c", "a@x.io", "b@x.io", "c@x.io", "d@x.io");
 
     for (CampaignEvent e : events) apply("t_group_single", "c", e);
-    PooledJdbcSession session = new PooledJdbcSession(database.dataSource());
-    try {
-      handler.process(session, events.stream().map(e -> envelope("t_group_whole", "c", e)).toList());
-      session.commit();
-    } finally {
-      session.close();
-    }
+    applyGroup("t_group_whole", "c", events);
 
     List<DeliveryDirectory.Delivery> single = all("t_group_single", "c");
     assertThat(single).extracting(d -> d.seq() + " " + d.status().wireName() + " " + d.attempts())
@@ -404,22 +398,21 @@ class DeliveryIT {
       for (String t : List.of(single, whole)) recipients(t, "c", emails);
 
       for (CampaignEvent e : events) apply(single, "c", e);
-      PooledJdbcSession session = new PooledJdbcSession(database.dataSource());
-      try {
-        handler.process(session, events.stream().map(e -> envelope(whole, "c", e)).toList());
-        session.commit();
-      } finally {
-        session.close();
-      }
+      applyGroup(whole, "c", events);
 
       assertThat(all(whole, "c")).as("round %d: %s", round, events).usingRecursiveComparison().isEqualTo(all(single, "c"));
     }
   }
 
   private void apply(String tenant, String campaign, CampaignEvent event) throws Exception {
+    applyGroup(tenant, campaign, List.of(event));
+  }
+
+  /** The events as one group, in one transaction, as the projection hands them over. */
+  private void applyGroup(String tenant, String campaign, List<CampaignEvent> events) throws Exception {
     PooledJdbcSession session = new PooledJdbcSession(database.dataSource());
     try {
-      handler.process(session, List.of(envelope(tenant, campaign, event)));
+      handler.process(session, events.stream().map(e -> envelope(tenant, campaign, e)).toList());
       session.commit();
     } finally {
       session.close();
