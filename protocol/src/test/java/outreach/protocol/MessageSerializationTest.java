@@ -8,6 +8,9 @@ import akka.actor.typed.javadsl.Adapter;
 import akka.serialization.Serialization;
 import akka.serialization.SerializationExtension;
 import akka.serialization.Serializers;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.dataformat.cbor.CBORFactory;
 import java.time.DayOfWeek;
 import java.time.Duration;
 import java.time.Instant;
@@ -51,6 +54,7 @@ import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 import outreach.protocol.account.AccountCommand;
@@ -129,7 +133,7 @@ class MessageSerializationTest {
         new AccountState.Registered(
             "t_1", "acc-1", settings(), "Europe/Berlin", LocalDate.of(2026, 1, 2), at, AccountStatus.PAUSED,
             Optional.of(at.plusSeconds(86_400)), Optional.of("3 consecutive failures"), 3, permits,
-            Map.of("<m1@x>", "c1"), Map.of("<m0@x>", ok));
+            Map.of("<m1@x>", "c1"), Map.of("<m0@x>", ok), Map.of("<m2@x>", at.plusSeconds(60)));
     AccountView view =
         new AccountView(
             "t_1", "acc-1", "smtp.example.com", 587, SecurityMode.STARTTLS, "u", "a@example.com", "A", AccountPool.PRIMARY,
@@ -157,7 +161,7 @@ class MessageSerializationTest {
         new AccountCommand.Register(settings(), "Europe/Berlin", replies.getRef()),
         new AccountCommand.Get(replies.getRef()),
         new AccountCommand.Send(message, at.plusSeconds(60), sendReplies.getRef()),
-        new AccountCommand.QuerySend("<m1@x>", statuses.getRef()),
+        new AccountCommand.QuerySend("<m1@x>", at.plusSeconds(60), statuses.getRef()),
         new AccountCommand.Pause(Optional.of(at), "maintenance", replies.getRef()),
         new AccountCommand.Resume(replies.getRef()),
         new AccountCommand.UpdateSettings(
@@ -175,6 +179,7 @@ class MessageSerializationTest {
         new AccountEvent.AccountRegistered("t_1", "acc-1", settings(), "UTC", LocalDate.of(2026, 1, 2), at),
         new AccountEvent.SendStarted("<m1@x>", "c1", "x.org", at),
         new AccountEvent.SendFinished("<m1@x>", hard, at),
+        new AccountEvent.SendWithdrawn("<m2@x>", at.plusSeconds(60), at),
         new AccountEvent.AccountPaused(Optional.of(at), "3 consecutive failures", at),
         new AccountEvent.AccountResumed(at),
         new AccountEvent.AccountDisabled("535 5.7.8 bad credentials", at),
@@ -270,5 +275,21 @@ class MessageSerializationTest {
     String manifest = Serializers.manifestFor(serializer, message);
     Object back = serialization.deserialize(bytes, serializer.identifier(), manifest).get();
     assertThat(back).isEqualTo(message);
+  }
+
+  @Test
+  void anAccountSnapshotFromBeforeWithdrawalsReadsWithNone() throws Exception {
+    AccountState.Registered registered = (AccountState.Registered) messages().filter(AccountState.Registered.class::isInstance).findFirst().get();
+    Serialization serialization = SerializationExtension.get(Adapter.toClassic(testKit.system()));
+    var serializer = serialization.findSerializerFor(registered);
+    ObjectMapper cbor = new ObjectMapper(new CBORFactory());
+    ObjectNode tree = (ObjectNode) cbor.readTree(serialization.serialize(registered).get());
+    assertThat(tree.remove("withdrawn")).isNotNull();
+    byte[] old = cbor.writeValueAsBytes(tree);
+
+    Object back = serialization.deserialize(old, serializer.identifier(), Serializers.manifestFor(serializer, registered)).get();
+
+    assertThat(((AccountState.Registered) back).withdrawn()).isEmpty();
+    assertThat(((AccountState.Registered) back).outcomes()).isEqualTo(registered.outcomes());
   }
 }

@@ -156,6 +156,7 @@ public final class SmtpAccount
   static boolean listed(AccountEvent event) {
     return !(event instanceof AccountEvent.SendStarted
         || event instanceof AccountEvent.SendFinished
+        || event instanceof AccountEvent.SendWithdrawn
         || event instanceof AccountEvent.HealthChecked);
   }
 
@@ -268,6 +269,11 @@ public final class SmtpAccount
     }
     waiting.remove(messageId);
     Instant now = now();
+    Instant withdrawn = state.withdrawn().get(messageId);
+    if (withdrawn != null && !cmd.startBy().isAfter(withdrawn)) {
+      // Held up on its way until its campaign had asked about it and tried again: nobody waits for this answer.
+      return Effect().reply(cmd.replyTo(), new SendReply.Throttled(localId(), now, "the send was withdrawn by its campaign"));
+    }
     Optional<SendReply> unavailable = unavailable(state, now);
     if (unavailable.isPresent()) return Effect().reply(cmd.replyTo(), unavailable.get());
     if (stopping) {
@@ -342,13 +348,23 @@ public final class SmtpAccount
     return List.of();
   }
 
+  /** What became of a message; one that never started is withdrawn (persisted before the answer). */
   private ReplyEffect<AccountEvent, AccountState> querySend(AccountState.Registered state, AccountCommand.QuerySend cmd) {
     String id = cmd.messageId();
     SendStatus status;
     if (sending.filter(id::equals).isPresent() || waiting.contains(id)) status = new SendStatus.InProgress(id);
     else if (state.outcomes().containsKey(id)) status = new SendStatus.Finished(id, state.outcomes().get(id));
     else if (state.inFlight().containsKey(id)) status = new SendStatus.Interrupted(id);
-    else status = new SendStatus.NeverStarted(id);
+    else {
+      Instant now = now();
+      Instant known = state.withdrawn().get(id);
+      SendStatus never = new SendStatus.NeverStarted(id);
+      if (!cmd.withdrawUpTo().isAfter(now) || (known != null && !known.isBefore(cmd.withdrawUpTo()))) {
+        // Nothing due by then can start any more: past its start-by, or already withdrawn that far.
+        return Effect().reply(cmd.replyTo(), never);
+      }
+      return Effect().persist(new AccountEvent.SendWithdrawn(id, cmd.withdrawUpTo(), now)).thenReply(cmd.replyTo(), s -> never);
+    }
     return Effect().reply(cmd.replyTo(), status);
   }
 
@@ -453,13 +469,14 @@ public final class SmtpAccount
       if (event instanceof AccountEvent.AccountRegistered e) {
         return new AccountState.Registered(
             e.tenantId(), e.accountId(), e.settings(), e.timeZone(), e.firstDay(), e.at(), AccountStatus.ACTIVE,
-            Optional.empty(), Optional.empty(), 0, PermitLog.EMPTY, Map.of(), Map.of());
+            Optional.empty(), Optional.empty(), 0, PermitLog.EMPTY, Map.of(), Map.of(), Map.of());
       }
       throw new IllegalStateException("unexpected " + event.getClass().getSimpleName() + " before registration");
     }
     AccountState.Registered s = (AccountState.Registered) state;
     if (event instanceof AccountEvent.SendStarted e) return started(policy, s, e);
     if (event instanceof AccountEvent.SendFinished e) return finished(policy, s, e);
+    if (event instanceof AccountEvent.SendWithdrawn e) return withdrawn(s, e);
     if (event instanceof AccountEvent.AccountPaused e) {
       return withStatus(s, AccountStatus.PAUSED, e.until(), Optional.of(e.reason()), s.consecutiveFailures());
     }
@@ -474,7 +491,7 @@ public final class SmtpAccount
       // Permits already granted stay counted; the new limits judge the permits asked for from now on.
       return new AccountState.Registered(
           s.tenantId(), s.accountId(), e.settings(), s.timeZone(), s.firstDay(), s.createdAt(), s.status(),
-          s.pausedUntil(), s.statusReason(), s.consecutiveFailures(), s.permits(), s.inFlight(), s.outcomes());
+          s.pausedUntil(), s.statusReason(), s.consecutiveFailures(), s.permits(), s.inFlight(), s.outcomes(), s.withdrawn());
     }
     if (event instanceof AccountEvent.AccountDeleted) {
       return withStatus(s, AccountStatus.DELETED, Optional.empty(), Optional.of("deleted"), s.consecutiveFailures());
@@ -488,7 +505,7 @@ public final class SmtpAccount
     return new AccountState.Registered(
         s.tenantId(), s.accountId(), s.settings(), s.timeZone(), s.firstDay(), s.createdAt(), s.status(),
         s.pausedUntil(), s.statusReason(), s.consecutiveFailures(), windows(policy, s).record(s.permits(), e.at(), e.messageId()), inFlight,
-        s.outcomes());
+        s.outcomes(), unexpired(s.withdrawn(), e.at()));
   }
 
   private static AccountState finished(AccountPolicy policy, AccountState.Registered s, AccountEvent.SendFinished e) {
@@ -502,14 +519,31 @@ public final class SmtpAccount
         e.outcome().succeeded() ? 0 : countsAgainstAccount(e.outcome()) ? s.consecutiveFailures() + 1 : s.consecutiveFailures();
     return new AccountState.Registered(
         s.tenantId(), s.accountId(), s.settings(), s.timeZone(), s.firstDay(), s.createdAt(), s.status(),
-        s.pausedUntil(), s.statusReason(), failures, windows(policy, s).settle(s.permits(), e.messageId(), e.at()), inFlight, outcomes);
+        s.pausedUntil(), s.statusReason(), failures, windows(policy, s).settle(s.permits(), e.messageId(), e.at()), inFlight, outcomes,
+        s.withdrawn());
+  }
+
+  private static AccountState withdrawn(AccountState.Registered s, AccountEvent.SendWithdrawn e) {
+    Map<String, Instant> withdrawn = new HashMap<>(unexpired(s.withdrawn(), e.at()));
+    withdrawn.merge(e.messageId(), e.upTo(), (a, b) -> a.isAfter(b) ? a : b);
+    return new AccountState.Registered(
+        s.tenantId(), s.accountId(), s.settings(), s.timeZone(), s.firstDay(), s.createdAt(), s.status(),
+        s.pausedUntil(), s.statusReason(), s.consecutiveFailures(), s.permits(), s.inFlight(), s.outcomes(), withdrawn);
+  }
+
+  /** Withdrawals whose sends could still arrive at {@code at}; later a send due by then is refused as too late anyway. */
+  private static Map<String, Instant> unexpired(Map<String, Instant> withdrawn, Instant at) {
+    if (withdrawn.isEmpty()) return withdrawn;
+    Map<String, Instant> kept = new HashMap<>(withdrawn);
+    kept.values().removeIf(upTo -> upTo.isBefore(at));
+    return kept.size() == withdrawn.size() ? withdrawn : kept;
   }
 
   private static AccountState withStatus(
       AccountState.Registered s, AccountStatus status, Optional<Instant> until, Optional<String> reason, int failures) {
     return new AccountState.Registered(
         s.tenantId(), s.accountId(), s.settings(), s.timeZone(), s.firstDay(), s.createdAt(), status, until, reason,
-        failures, s.permits(), s.inFlight(), s.outcomes());
+        failures, s.permits(), s.inFlight(), s.outcomes(), s.withdrawn());
   }
 
   // ---------------------------------------------------------------- helpers

@@ -175,7 +175,7 @@ public final class Campaign
     this.context = context;
     this.timers = timers;
     this.sharding = ClusterSharding.get(context.getSystem());
-    this.attempts = new SendAttempt(sharding, settings, clock);
+    this.attempts = new SendAttempt(context.getSystem(), settings, clock);
   }
 
   @Override
@@ -630,7 +630,8 @@ public final class Campaign
       context.pipeToSelf(
           sharding
               .entityRefFor(SmtpAccountKeys.ENTITY_KEY, EntityIds.of(s.tenantId(), d.account()))
-              .<SendStatus>ask(r -> new AccountCommand.QuerySend(d.messageId(), r), settings.permitTimeout()),
+              .<SendStatus>ask(
+                  r -> new AccountCommand.QuerySend(d.messageId(), now().plus(settings.sendStartWithin()), r), settings.permitTimeout()),
           (status, failure) -> new StatusKnown(seq, d.messageId(), Optional.ofNullable(status)));
     }
     return Effect().noReply();

@@ -8,9 +8,9 @@ import outreach.actors.quota.QuotaPolicy;
 /**
  * How campaigns behave ({@code outreach.campaign}): the pauses before each retry of a temporary
  * failure (5 min, 15 min, 1 h, then failed), the bounce guard, how long a domain that deferred us
- * is left alone, how many recipients are read from the table at a time, and the time allowed for
- * the steps of a send, how soon a try whose quota or domain did not answer is made again; and the
- * quotas every send passes.
+ * is left alone, how many recipients are read from the table at a time, the time allowed for the
+ * steps of a send, when an unanswered send is asked about, how soon a try whose quota or domain did
+ * not answer is made again; and the quotas every send passes.
  */
 public record CampaignSettings(
     List<Duration> retryDelays,
@@ -21,12 +21,17 @@ public record CampaignSettings(
     Duration permitTimeout,
     Duration sendTimeout,
     Duration sendStartWithin,
+    Duration sendCheckAfter,
     Duration recheckInterval,
     Duration permitRetry,
     QuotaPolicy quotas) {
 
   public CampaignSettings {
     retryDelays = List.copyOf(retryDelays);
+    if (sendCheckAfter.isNegative() || sendCheckAfter.isZero() || sendCheckAfter.compareTo(sendTimeout) >= 0) {
+      throw new IllegalArgumentException(
+          "outreach.campaign.send-check-after must be above zero and below send-timeout (" + sendTimeout + "), is " + sendCheckAfter);
+    }
   }
 
   /** Attempts a recipient gets in all: the first and one per retry delay. */
@@ -45,6 +50,7 @@ public record CampaignSettings(
         c.getDuration("permit-timeout"),
         c.getDuration("send-timeout"),
         c.getDuration("send-start-within"),
+        c.getDuration("send-check-after"),
         c.getDuration("recheck-interval"),
         c.getDuration("permit-retry"),
         QuotaPolicy.fromConfig(config));

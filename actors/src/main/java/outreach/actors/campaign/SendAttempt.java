@@ -1,15 +1,23 @@
 package outreach.actors.campaign;
 
+import akka.actor.Cancellable;
+import akka.actor.typed.ActorSystem;
+import akka.actor.typed.RecipientRef;
+import akka.actor.typed.Scheduler;
+import akka.actor.typed.javadsl.AskPattern;
 import akka.cluster.sharding.typed.javadsl.ClusterSharding;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Function;
 import outreach.actors.quota.QuotaPolicy;
 import outreach.protocol.EntityIds;
 import outreach.protocol.account.AccountCommand;
 import outreach.protocol.account.SendReply;
+import outreach.protocol.account.SendStatus;
 import outreach.protocol.account.SmtpAccountKeys;
 import outreach.protocol.delivery.DeliveryOutcome;
 import outreach.protocol.delivery.RenderedMessage;
@@ -18,13 +26,15 @@ import outreach.protocol.domain.DomainReply;
 import outreach.protocol.domain.RecipientDomainKeys;
 import outreach.protocol.quota.QuotaCommand;
 import outreach.protocol.quota.QuotaKeys;
+import scala.concurrent.ExecutionContextExecutor;
 
 /**
  * One try at sending one recipient's message: permits from the global and the tenant's quota, a reservation from
  * the recipient's domain, then the account's send. A refusal at any step gives back what the
  * earlier steps granted, so capacity is only used by SMTP transactions; once the transaction is over,
  * the quotas and the domain hear of it, so they count the send from then on (the latest it can have
- * reached the server). The account must start the send within {@code send-start-within}.
+ * reached the server). The account must start the send within {@code send-start-within}; a send it never
+ * received is found out after {@code send-check-after}.
  */
 final class SendAttempt {
 
@@ -48,11 +58,23 @@ final class SendAttempt {
   }
 
   private final ClusterSharding sharding;
+  private final Function<String, RecipientRef<AccountCommand>> accounts;
+  private final Scheduler scheduler;
+  private final ExecutionContextExecutor executor;
   private final CampaignSettings settings;
   private final Clock clock;
 
-  SendAttempt(ClusterSharding sharding, CampaignSettings settings, Clock clock) {
-    this.sharding = sharding;
+  SendAttempt(ActorSystem<?> system, CampaignSettings settings, Clock clock) {
+    this(system, id -> ClusterSharding.get(system).entityRefFor(SmtpAccountKeys.ENTITY_KEY, id), settings, clock);
+  }
+
+  /** @param accounts the account entity of an entity id (sharded; a test may put something between) */
+  SendAttempt(
+      ActorSystem<?> system, Function<String, RecipientRef<AccountCommand>> accounts, CampaignSettings settings, Clock clock) {
+    this.sharding = ClusterSharding.get(system);
+    this.accounts = accounts;
+    this.scheduler = system.scheduler();
+    this.executor = system.executionContext();
     this.settings = settings;
     this.clock = clock;
   }
@@ -127,26 +149,81 @@ final class SendAttempt {
             });
   }
 
+  /**
+   * The account's send. A send with no answer after {@code send-check-after} is asked about, and again at that
+   * interval while it stays open: one the account never received (sharding drops what it buffered for an account
+   * moving between nodes; a node died with it in a mailbox) is withdrawn there and handed back now, rather than
+   * after {@code send-timeout}; one cut off by a restart is left to the campaign's recheck; one waiting or running
+   * keeps its own answer. Whichever answers first decides, and only it settles or gives back the permits.
+   */
   private CompletionStage<Result> send(String account, RenderedMessage m, String permit) {
-    return sharding
-        .entityRefFor(SmtpAccountKeys.ENTITY_KEY, EntityIds.of(m.tenantId(), account))
-        .<SendReply>ask(r -> new AccountCommand.Send(m, now().plus(settings.sendStartWithin()), r), settings.sendTimeout())
-        .handle(
+    RecipientRef<AccountCommand> ref = accounts.apply(EntityIds.of(m.tenantId(), account));
+    Instant startBy = now().plus(settings.sendStartWithin());
+    CompletableFuture<Result> result = new CompletableFuture<>();
+    AtomicReference<Cancellable> check = new AtomicReference<>();
+    scheduleCheck(check, ref, account, m, permit, startBy, result);
+    AskPattern.<AccountCommand, SendReply>ask(ref, r -> new AccountCommand.Send(m, startBy, r), settings.sendTimeout(), scheduler)
+        .whenComplete(
             (reply, failure) -> {
-              if (failure != null) return new Unanswered("account " + account + " did not answer: " + failure.getMessage());
-              if (reply instanceof SendReply.Attempted a) {
-                settle(m, permit);
-                return new Attempted(a.outcome());
+              check.get().cancel();
+              if (failure != null) {
+                end(result, new Unanswered("account " + account + " did not answer: " + failure.getMessage()), m, permit);
+              } else if (reply instanceof SendReply.Attempted a) {
+                end(result, new Attempted(a.outcome()), m, permit);
+              } else if (reply instanceof SendReply.Throttled t) {
+                end(result, new Returned(t.retryAt(), "account " + account + ": " + t.limit(), Blocker.ACCOUNT), m, permit);
+              } else {
+                SendReply.Unavailable u = (SendReply.Unavailable) reply;
+                Instant until = u.until().orElse(now().plus(settings.recheckInterval()));
+                end(result, new Returned(until, "account " + account + " is " + u.status().wireName() + ": " + u.reason(), Blocker.ACCOUNT), m, permit);
               }
-              releaseQuota(m, permit);
-              releaseDomain(m, permit);
-              if (reply instanceof SendReply.Throttled t) {
-                return new Returned(t.retryAt(), "account " + account + ": " + t.limit(), Blocker.ACCOUNT);
-              }
-              SendReply.Unavailable u = (SendReply.Unavailable) reply;
-              Instant until = u.until().orElse(now().plus(settings.recheckInterval()));
-              return new Returned(until, "account " + account + " is " + u.status().wireName() + ": " + u.reason(), Blocker.ACCOUNT);
             });
+    return result;
+  }
+
+  private void scheduleCheck(
+      AtomicReference<Cancellable> check, RecipientRef<AccountCommand> ref, String account, RenderedMessage m, String permit,
+      Instant startBy, CompletableFuture<Result> result) {
+    check.set(
+        scheduler.scheduleOnce(
+            settings.sendCheckAfter(), () -> checkSend(check, ref, account, m, permit, startBy, result), executor));
+  }
+
+  /**
+   * Asks the account about a send not answered yet. Never started: it is withdrawn (it will not start even if it
+   * arrives later) and handed back. Delivered: that is its outcome. Cut off by a restart: unanswered, for the
+   * campaign's recheck. Waiting, running, failed before (maybe an earlier try's outcome) or no answer (the
+   * account is moving or its node is down): asked again later; the send's own answer or its timeout may come first.
+   */
+  private void checkSend(
+      AtomicReference<Cancellable> check, RecipientRef<AccountCommand> ref, String account, RenderedMessage m, String permit,
+      Instant startBy, CompletableFuture<Result> result) {
+    if (result.isDone()) return;
+    AskPattern.<AccountCommand, SendStatus>ask(
+            ref, r -> new AccountCommand.QuerySend(m.messageId(), startBy, r), settings.permitTimeout(), scheduler)
+        .whenComplete(
+            (status, failure) -> {
+              if (status instanceof SendStatus.NeverStarted) {
+                end(result, new Returned(now(), "account " + account + " never received the send", Blocker.ACCOUNT), m, permit);
+              } else if (status instanceof SendStatus.Finished f && f.outcome().succeeded()) {
+                end(result, new Attempted(f.outcome()), m, permit);
+              } else if (status instanceof SendStatus.Interrupted) {
+                end(result, new Unanswered("account " + account + " restarted during the send"), m, permit);
+              } else if (!result.isDone()) {
+                scheduleCheck(check, ref, account, m, permit, startBy, result);
+              }
+            });
+  }
+
+  /** The first end of a try decides it: a transaction settles the permits, a refusal gives them back. */
+  private void end(CompletableFuture<Result> result, Result r, RenderedMessage m, String permit) {
+    if (!result.complete(r)) return;
+    if (r instanceof Attempted) {
+      settle(m, permit);
+    } else if (r instanceof Returned) {
+      releaseQuota(m, permit);
+      releaseDomain(m, permit);
+    }
   }
 
   /**

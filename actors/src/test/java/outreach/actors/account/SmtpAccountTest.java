@@ -243,7 +243,53 @@ class SmtpAccountTest {
   }
 
   private SendStatus query(String id) {
-    return account.<SendStatus>runCommand(r -> new AccountCommand.QuerySend(id, r)).reply();
+    return account.<SendStatus>runCommand(r -> new AccountCommand.QuerySend(id, clock.instant().plusSeconds(60), r)).reply();
+  }
+
+  @Test
+  void aSendAskedAboutBeforeItArrivedIsWithdrawnAndRefusedWhenItComes() {
+    register(AccountSettings.DEFAULT_LIMITS, new WarmUp(false, 50, 50));
+    Instant heldStartBy = clock.instant().plusSeconds(60);
+    // The campaign asks about a send the account never received (held up in a hand-off).
+    var asked = account.<SendStatus>runCommand(r -> new AccountCommand.QuerySend("<m1@example.com>", heldStartBy, r));
+    assertThat(asked.reply()).isEqualTo(new SendStatus.NeverStarted("<m1@example.com>"));
+    assertThat(asked.eventOfType(AccountEvent.SendWithdrawn.class))
+        .isEqualTo(new AccountEvent.SendWithdrawn("<m1@example.com>", heldStartBy, START));
+    assertThat(SmtpAccount.listed(asked.eventOfType(AccountEvent.SendWithdrawn.class))).isFalse();
+
+    // The held send arrives after all, even after a restart: it does not start.
+    account.restart();
+    clock.advance(Duration.ofSeconds(2));
+    SendReply late =
+        account.<SendReply>runCommand(r -> new AccountCommand.Send(message(1), heldStartBy, r)).reply();
+    assertThat(late).isEqualTo(new SendReply.Throttled("acc-1", clock.instant(), "the send was withdrawn by its campaign"));
+    assertThat(smtp.sent()).isEmpty();
+    // Asking again records nothing more.
+    var again = account.<SendStatus>runCommand(r -> new AccountCommand.QuerySend("<m1@example.com>", heldStartBy, r));
+    assertThat(again.reply()).isEqualTo(new SendStatus.NeverStarted("<m1@example.com>"));
+    assertThat(again.hasNoEvents()).isTrue();
+
+    // The campaign's next try of the message is asked for later, so it is due later, and is sent.
+    assertThat(send(1)).isEqualTo(new SendReply.Attempted("acc-1", "<m1@example.com>", ScriptedSmtpGateway.OK));
+    assertThat(smtp.sent()).extracting(RenderedMessage::messageId).containsExactly("<m1@example.com>");
+
+    // A withdrawal is kept only until its sends would be too late anyway.
+    clock.advance(Duration.ofMinutes(2));
+    account.<SendStatus>runCommand(r -> new AccountCommand.QuerySend("<m9@example.com>", clock.instant().plusSeconds(60), r));
+    assertThat(((AccountState.Registered) account.getState()).withdrawn()).containsOnlyKeys("<m9@example.com>");
+  }
+
+  @Test
+  void aSendStartedOrFinishedIsNotWithdrawn() {
+    register(AccountSettings.DEFAULT_LIMITS, new WarmUp(false, 50, 50));
+    send(1);
+    var asked = account.<SendStatus>runCommand(r -> new AccountCommand.QuerySend("<m1@example.com>", clock.instant().plusSeconds(60), r));
+    assertThat(asked.reply()).isEqualTo(new SendStatus.Finished("<m1@example.com>", ScriptedSmtpGateway.OK));
+    assertThat(asked.hasNoEvents()).isTrue();
+    // Asked about once its sends are due already: nothing can start any more, nothing to record.
+    var past = account.<SendStatus>runCommand(r -> new AccountCommand.QuerySend("<m2@example.com>", clock.instant(), r));
+    assertThat(past.reply()).isEqualTo(new SendStatus.NeverStarted("<m2@example.com>"));
+    assertThat(past.hasNoEvents()).isTrue();
   }
 
   private AccountStatus status() {

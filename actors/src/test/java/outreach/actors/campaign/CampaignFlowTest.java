@@ -4,6 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import akka.actor.testkit.typed.javadsl.ActorTestKit;
+import akka.actor.testkit.typed.javadsl.TestProbe;
+import akka.actor.typed.ActorRef;
+import akka.actor.typed.javadsl.Behaviors;
 import akka.cluster.sharding.typed.javadsl.ClusterSharding;
 import akka.cluster.typed.Cluster;
 import akka.cluster.typed.Join;
@@ -42,6 +45,7 @@ import outreach.protocol.account.AccountPool;
 import outreach.protocol.account.AccountReply;
 import outreach.protocol.account.AccountSettings;
 import outreach.protocol.account.SealedSecret;
+import outreach.protocol.account.SendReply;
 import outreach.protocol.account.SecurityMode;
 import outreach.protocol.account.SmtpAccountKeys;
 import outreach.protocol.account.WarmUp;
@@ -68,6 +72,7 @@ class CampaignFlowTest {
   private static final String TENANT = "t_flow";
   private static ActorTestKit testKit;
   private static SecretCipher cipher;
+  private static CampaignSettings settings;
   private static final Map<String, ScriptedSmtpGateway> servers = new ConcurrentHashMap<>();
   private static final Map<String, List<Recipient>> tables = new ConcurrentHashMap<>();
 
@@ -108,10 +113,11 @@ class CampaignFlowTest {
     QuotaPolicy quotas =
         new QuotaPolicy(Optional.of(List.of(RateLimit.parse("1000/1m"))), Optional.empty(), Map.of("t_capped", List.of(RateLimit.parse("2/1h"))));
     Quota.init(testKit.system(), clock, quotas, Duration.ofMinutes(15));
-    CampaignSettings settings =
+    settings =
         new CampaignSettings(
             List.of(Duration.ofMillis(50), Duration.ofMillis(50), Duration.ofMillis(50)), 0.10, 20, Duration.ofMillis(200), 7,
-            Duration.ofSeconds(5), Duration.ofSeconds(10), Duration.ofSeconds(60), Duration.ofMillis(200), Duration.ofMillis(200), quotas);
+            Duration.ofSeconds(5), Duration.ofSeconds(10), Duration.ofSeconds(60), Duration.ofMillis(500), Duration.ofMillis(200),
+            Duration.ofMillis(200), quotas);
     ClusterSharding.get(testKit.system())
         .init(
             akka.cluster.sharding.typed.javadsl.Entity.of(
@@ -311,6 +317,49 @@ class CampaignFlowTest {
     // Each recipient reached the server exactly once: the first was not sent again.
     assertThat(sentBy("r1")).extracting(RenderedMessage::recipient).containsExactlyInAnyOrder(
         list.get(0).email(), list.get(1).email(), list.get(2).email());
+  }
+
+  @Test
+  void aSendTheAccountNeverReceivedIsHandedBackAndCannotStartLate() {
+    account("h1", AccountSettings.DEFAULT_LIMITS);
+    String campaign = "c-held";
+    Recipient to = recipients("held", 1).get(0);
+    RenderedMessage message =
+        new TemplateRenderer(new UnsubscribeToken(cipher.deriveKey("links")), "https://o.example", "unsubscribe@o.example", "o.example")
+            .render(TENANT, campaign, spec(List.of("h1")), to.email(), to.variables());
+    var real = ClusterSharding.get(testKit.system()).entityRefFor(SmtpAccountKeys.ENTITY_KEY, EntityIds.of(TENANT, "h1"));
+    // Between the campaign and the account, the way a shard hand-off does: the send is held up, queries pass.
+    TestProbe<AccountCommand.Send> held = testKit.createTestProbe();
+    ActorRef<AccountCommand> holdingSends =
+        testKit.spawn(
+            Behaviors.receiveMessage(
+                cmd -> {
+                  if (cmd instanceof AccountCommand.Send send) held.getRef().tell(send);
+                  else real.tell(cmd);
+                  return Behaviors.same();
+                }));
+    Clock clock = Clock.systemUTC();
+
+    SendAttempt.Result first =
+        new SendAttempt(testKit.system(), id -> holdingSends, settings, clock)
+            .run("h1", message, message.messageId() + " 1").toCompletableFuture().join();
+
+    // Handed back on the query after send-check-after, not as unanswered after send-timeout.
+    assertThat(first).isInstanceOf(SendAttempt.Returned.class);
+    assertThat(((SendAttempt.Returned) first).reason()).isEqualTo("account h1 never received the send");
+    assertThat(((SendAttempt.Returned) first).blocker()).isEqualTo(SendAttempt.Blocker.ACCOUNT);
+    // The held send arrives after all: the account refuses it, nothing reaches the server.
+    AccountCommand.Send late = held.receiveMessage();
+    TestProbe<SendReply> lateReply = testKit.createTestProbe();
+    real.tell(new AccountCommand.Send(late.message(), late.startBy(), lateReply.getRef()));
+    assertThat(lateReply.receiveMessage()).isInstanceOf(SendReply.Throttled.class);
+    assertThat(sentBy("h1")).isEmpty();
+
+    // The next try goes through (its permits were given back, the account sends it once).
+    SendAttempt.Result second =
+        new SendAttempt(testKit.system(), settings, clock).run("h1", message, message.messageId() + " 2").toCompletableFuture().join();
+    assertThat(second).isInstanceOf(SendAttempt.Attempted.class);
+    assertThat(sentBy("h1")).extracting(RenderedMessage::messageId).containsExactly(message.messageId());
   }
 
   private static CampaignSpec spec(List<String> accounts) {

@@ -26,8 +26,14 @@ public interface AccountCommand extends CborSerializable {
    */
   record Send(RenderedMessage message, Instant startBy, ActorRef<SendReply> replyTo) implements AccountCommand {}
 
-  /** What became of a message this account was asked to send (idempotent by message id). */
-  record QuerySend(String messageId, ActorRef<SendStatus> replyTo) implements AccountCommand {}
+  /**
+   * What became of a message this account was asked to send. A message that never started is withdrawn
+   * as well: from then on the account refuses every {@link Send} of it whose {@code startBy} is at or
+   * before {@code withdrawUpTo} (recorded as {@link AccountEvent.SendWithdrawn}), so a send that was
+   * held up on its way (a shard hand-off) cannot start after the campaign has tried the message again
+   * under new permits. A send asked for after this query carries a later {@code startBy} and is not affected.
+   */
+  record QuerySend(String messageId, Instant withdrawUpTo, ActorRef<SendStatus> replyTo) implements AccountCommand {}
 
   /** Stop sending until {@code until} (or until resumed); answered with the account. */
   record Pause(Optional<Instant> until, String reason, ActorRef<AccountReply> replyTo) implements AccountCommand {}

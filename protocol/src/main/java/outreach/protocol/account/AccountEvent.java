@@ -22,6 +22,12 @@ public sealed interface AccountEvent extends CborSerializable {
   /** The SMTP transaction for this message ended with {@code outcome}. */
   record SendFinished(String messageId, DeliveryOutcome outcome, Instant at) implements AccountEvent {}
 
+  /**
+   * A campaign asked about this message and it had never started: sends of it due to start by
+   * {@code upTo} are refused from now on (they were held up on their way; the campaign tries again).
+   */
+  record SendWithdrawn(String messageId, Instant upTo, Instant at) implements AccountEvent {}
+
   /** Sending stops until {@code until} (empty: until resumed). */
   record AccountPaused(Optional<Instant> until, String reason, Instant at) implements AccountEvent {}
 

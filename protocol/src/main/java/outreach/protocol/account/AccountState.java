@@ -24,7 +24,8 @@ public sealed interface AccountState extends CborSerializable {
   /**
    * A registered account. {@code inFlight} holds the sends started and not yet finished (message
    * id to campaign; after a restart they are the ones cut off); {@code outcomes} the latest
-   * finished ones, so a campaign recovering from a crash can ask what became of a message.
+   * finished ones, so a campaign recovering from a crash can ask what became of a message;
+   * {@code withdrawn} the messages whose sends due to start by the given instant are refused (kept until then).
    */
   record Registered(
       String tenantId,
@@ -39,11 +40,14 @@ public sealed interface AccountState extends CborSerializable {
       int consecutiveFailures,
       PermitLog permits,
       Map<String, String> inFlight,
-      Map<String, DeliveryOutcome> outcomes)
+      Map<String, DeliveryOutcome> outcomes,
+      Map<String, Instant> withdrawn)
       implements AccountState {
 
     public Registered {
       inFlight = Map.copyOf(inFlight);
+      // Snapshots written before withdrawals existed have none.
+      withdrawn = withdrawn == null ? Map.of() : Map.copyOf(withdrawn);
       outcomes = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(outcomes));
     }
   }

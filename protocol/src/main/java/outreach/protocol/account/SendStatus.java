@@ -6,7 +6,7 @@ import outreach.protocol.delivery.DeliveryOutcome;
 /** What an account knows of one message id (the answer to {@link AccountCommand.QuerySend}). */
 public sealed interface SendStatus extends CborSerializable {
 
-  /** The account never started sending it: sending it now cannot duplicate it. */
+  /** The account never started sending it, and now will not (it is withdrawn): sending it again cannot duplicate it. */
   record NeverStarted(String messageId) implements SendStatus {}
 
   /** Its SMTP transaction is running now. */
