@@ -4,15 +4,17 @@ import akka.projection.eventsourced.EventEnvelope;
 import akka.projection.jdbc.javadsl.JdbcHandler;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.sql.Types;
 import java.time.Instant;
-import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import outreach.persistence.PooledJdbcSession;
 import outreach.protocol.EntityIds;
 import outreach.protocol.campaign.CampaignEvent;
@@ -44,6 +46,27 @@ final class DeliveryHandler extends JdbcHandler<List<EventEnvelope<CampaignEvent
         last_enhanced = CASE WHEN ? THEN ? ELSE last_enhanced END, last_text = CASE WHEN ? THEN ? ELSE last_text END,
         possible_duplicate = possible_duplicate OR ?, updated_at = ?, next_attempt_at = ?
       WHERE tenant_id = ? AND campaign_id = ? AND seq = ?
+      """;
+
+  /**
+   * The changes of a group to existing rows, as one statement: arrays of the changes' fields, one element per row,
+   * joined to the rows by key. It answers the keys it updated; a change whose row does not exist yet is not among them.
+   */
+  private static final String UPDATE_ALL =
+      """
+      UPDATE delivery d SET status = v.status, account = COALESCE(v.account, d.account), attempts = d.attempts + v.attempts,
+        message_id = COALESCE(v.message_id, d.message_id),
+        last_code = CASE WHEN v.replied THEN v.last_code ELSE d.last_code END,
+        last_enhanced = CASE WHEN v.replied THEN v.last_enhanced ELSE d.last_enhanced END,
+        last_text = CASE WHEN v.replied THEN v.last_text ELSE d.last_text END,
+        possible_duplicate = d.possible_duplicate OR v.possible_duplicate, updated_at = v.updated_at,
+        next_attempt_at = v.next_attempt_at
+      FROM unnest(?::varchar[], ?::varchar[], ?::bigint[], ?::varchar[], ?::varchar[], ?::int[], ?::varchar[], ?::boolean[],
+          ?::int[], ?::varchar[], ?::varchar[], ?::boolean[], ?::varchar[]::timestamptz[], ?::varchar[]::timestamptz[])
+        AS v(tenant_id, campaign_id, seq, status, account, attempts, message_id, replied, last_code, last_enhanced, last_text,
+          possible_duplicate, updated_at, next_attempt_at)
+      WHERE d.tenant_id = v.tenant_id AND d.campaign_id = v.campaign_id AND d.seq = v.seq
+      RETURNING d.tenant_id, d.campaign_id, d.seq
       """;
 
   private static final String INSERT =
@@ -112,9 +135,9 @@ final class DeliveryHandler extends JdbcHandler<List<EventEnvelope<CampaignEvent
 
   /**
    * Applies a group of envelopes in order. The changes of a group to one recipient's row (typically its
-   * dispatch and its outcome) are folded into one, and the row updates go to the database as one batch; an
+   * dispatch and its outcome) are folded into one, and the row updates go to the database as one statement; an
    * update that found no row (a recipient dispatched before its upload's pending rows were written) is done
-   * again after the batch, with the insert it needs. Rows cannot appear during a batch of updates, so every
+   * again after it, with the insert it needs. Rows cannot appear during that statement, so every
    * update of such a recipient found none. An upload's pending rows are written between the changes before
    * it and those after it.
    */
@@ -123,7 +146,7 @@ final class DeliveryHandler extends JdbcHandler<List<EventEnvelope<CampaignEvent
     session.withConnection(
         c -> {
           Map<Row, Pending> batch = new LinkedHashMap<>();
-          try (PreparedStatement update = c.prepareStatement(UPDATE)) {
+          try (PreparedStatement update = c.prepareStatement(UPDATE_ALL)) {
             for (EventEnvelope<CampaignEvent> envelope : envelopes) {
               CampaignEvent event = envelope.event();
               String entityId = envelope.persistenceId().substring(envelope.persistenceId().indexOf('|') + 1);
@@ -154,17 +177,57 @@ final class DeliveryHandler extends JdbcHandler<List<EventEnvelope<CampaignEvent
 
   private static void flush(Connection c, PreparedStatement update, Map<Row, Pending> batch) throws SQLException {
     if (batch.isEmpty()) return;
-    List<Pending> pending = new ArrayList<>(batch.values());
-    for (Pending p : pending) {
-      bindUpdate(update, p.tenant(), p.campaign(), p.change());
-      update.addBatch();
+    int n = batch.size();
+    String[] tenants = new String[n];
+    String[] campaigns = new String[n];
+    Long[] seqs = new Long[n];
+    String[] statuses = new String[n];
+    String[] accounts = new String[n];
+    Integer[] attempts = new Integer[n];
+    String[] messageIds = new String[n];
+    Boolean[] replied = new Boolean[n];
+    Integer[] codes = new Integer[n];
+    String[] enhanced = new String[n];
+    String[] texts = new String[n];
+    Boolean[] duplicates = new Boolean[n];
+    String[] updatedAt = new String[n];
+    String[] nextAttemptAt = new String[n];
+    int i = 0;
+    for (Pending p : batch.values()) {
+      Change change = p.change();
+      tenants[i] = p.tenant();
+      campaigns[i] = p.campaign();
+      seqs[i] = change.seq();
+      statuses[i] = change.status().wireName();
+      accounts[i] = change.account().orElse(null);
+      attempts[i] = change.attempts();
+      messageIds[i] = change.messageId().orElse(null);
+      replied[i] = change.reply().isPresent();
+      codes[i] = change.reply().map(DeliveryOutcome::code).orElse(null);
+      enhanced[i] = change.reply().flatMap(DeliveryOutcome::enhanced).orElse(null);
+      texts[i] = change.reply().map(DeliveryHandler::text).orElse(null);
+      duplicates[i] = change.possibleDuplicate();
+      updatedAt[i] = change.at().toString();
+      nextAttemptAt[i] = change.nextAttemptAt().map(Instant::toString).orElse(null);
+      i++;
     }
-    int[] counts = update.executeBatch();
-    for (int i = 0; i < counts.length; i++) {
-      if (counts[i] == 0) {
-        Pending p = pending.get(i);
-        apply(c, p.tenant(), p.campaign(), p.change());
-      }
+    Object[][] columns = {
+      tenants, campaigns, seqs, statuses, accounts, attempts, messageIds, replied, codes, enhanced, texts, duplicates, updatedAt,
+      nextAttemptAt
+    };
+    String[] types = {
+      "varchar", "varchar", "int8", "varchar", "varchar", "int4", "varchar", "bool", "int4", "varchar", "varchar", "bool", "varchar",
+      "varchar"
+    };
+    for (int column = 0; column < columns.length; column++) {
+      update.setArray(column + 1, c.createArrayOf(types[column], columns[column]));
+    }
+    Set<Row> updated = new HashSet<>();
+    try (ResultSet rows = update.executeQuery()) {
+      while (rows.next()) updated.add(new Row(rows.getString(1), rows.getString(2), rows.getLong(3)));
+    }
+    for (Map.Entry<Row, Pending> e : batch.entrySet()) {
+      if (!updated.contains(e.getKey())) apply(c, e.getValue().tenant(), e.getValue().campaign(), e.getValue().change());
     }
     batch.clear();
   }
