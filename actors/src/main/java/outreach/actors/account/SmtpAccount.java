@@ -519,8 +519,8 @@ public final class SmtpAccount
         e.outcome().succeeded() ? 0 : countsAgainstAccount(e.outcome()) ? s.consecutiveFailures() + 1 : s.consecutiveFailures();
     return new AccountState.Registered(
         s.tenantId(), s.accountId(), s.settings(), s.timeZone(), s.firstDay(), s.createdAt(), s.status(),
-        s.pausedUntil(), s.statusReason(), failures, windows(policy, s).settle(s.permits(), e.messageId(), e.at()), inFlight, outcomes,
-        s.withdrawn());
+        s.pausedUntil(), s.statusReason(), failures, windows(policy, s).settle(s.permits(), e.messageId(), e.at()), inFlight,
+        AccountState.Registered.frozen(outcomes), s.withdrawn());
   }
 
   private static AccountState withdrawn(AccountState.Registered s, AccountEvent.SendWithdrawn e) {

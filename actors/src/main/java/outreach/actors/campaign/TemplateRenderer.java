@@ -4,6 +4,7 @@ import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import outreach.mail.message.MessageIds;
 import outreach.mail.message.UnsubscribeToken;
@@ -23,7 +24,13 @@ public final class TemplateRenderer implements MessageRenderer {
   private final String publicUrl;
   private final String unsubscribeMailbox;
   private final String messageIdDomain;
-  private final Map<CampaignSpec, MessageTemplate> templates = new ConcurrentHashMap<>();
+  private final Map<TemplateKey, MessageTemplate> templates = new ConcurrentHashMap<>();
+
+  /**
+   * What a compiled template depends on. The whole spec would do as a key, but hashing it walks the campaign's
+   * account list on every message; these strings keep their hash once computed.
+   */
+  private record TemplateKey(String subject, String text, Optional<String> html) {}
 
   /**
    * @param publicUrl where recipients reach the public links, without a trailing slash
@@ -42,7 +49,8 @@ public final class TemplateRenderer implements MessageRenderer {
     // Campaign definitions hardly change; the cache is only emptied when it grows past a node's working set.
     if (templates.size() > MAX_TEMPLATES) templates.clear();
     MessageTemplate template =
-        templates.computeIfAbsent(spec, s -> MessageTemplate.compile(s.subject(), s.text(), s.html()));
+        templates.computeIfAbsent(
+            new TemplateKey(spec.subject(), spec.text(), spec.html()), k -> MessageTemplate.compile(k.subject(), k.text(), k.html()));
     Map<String, String> values = new HashMap<>(variables);
     values.putIfAbsent("email", email);
     MessageTemplate.Rendered rendered = template.render(values);

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.annotation.JsonSubTypes;
 import com.fasterxml.jackson.annotation.JsonTypeInfo;
 import java.time.Instant;
 import java.time.LocalDate;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -48,7 +49,18 @@ public sealed interface AccountState extends CborSerializable {
       inFlight = Map.copyOf(inFlight);
       // Snapshots written before withdrawals existed have none.
       withdrawn = withdrawn == null ? Map.of() : Map.copyOf(withdrawn);
-      outcomes = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(outcomes));
+      // Up to remembered-outcomes (2,000) entries: a map from frozen() is taken as it is, not copied on every event.
+      if (outcomes.getClass() != FROZEN) outcomes = frozen(new LinkedHashMap<>(outcomes));
+    }
+
+    private static final Class<?> FROZEN = Collections.unmodifiableMap(new LinkedHashMap<>()).getClass();
+
+    /**
+     * {@code outcomes}, in their order, as a state takes them without a copy: the caller hands the map over and
+     * keeps no other reference to it.
+     */
+    public static Map<String, DeliveryOutcome> frozen(LinkedHashMap<String, DeliveryOutcome> outcomes) {
+      return Collections.unmodifiableMap(outcomes);
     }
   }
 }
