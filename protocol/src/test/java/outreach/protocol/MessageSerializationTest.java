@@ -278,6 +278,39 @@ class MessageSerializationTest {
   }
 
   @Test
+  void timesAreWrittenAsNumbersAndTimesWrittenAsTextStillRead() throws Exception {
+    Instant at = Instant.parse("2026-03-01T09:15:30.123456789Z");
+    CampaignEvent.RecipientDispatched event =
+        new CampaignEvent.RecipientDispatched(7, "ann@example.com", Map.of("first", "Ann"), "<m@x>", "t1|a1", 1, false, at.plusMillis(250), at);
+    Serialization serialization = SerializationExtension.get(Adapter.toClassic(testKit.system()));
+    var serializer = serialization.findSerializerFor(event);
+    String manifest = Serializers.manifestFor(serializer, event);
+    ObjectMapper cbor = new ObjectMapper(new CBORFactory());
+
+    byte[] now = serialization.serialize(event).get();
+    assertThat(cbor.readTree(now).get("at").isNumber()).isTrue();
+
+    // Events and snapshots journalled before wrote ISO-8601 text; a node not yet upgraded still does.
+    ActorTestKit textual =
+        ActorTestKit.create(
+            "textual",
+            com.typesafe.config.ConfigFactory.parseString(
+                    "akka.serialization.jackson.jackson-cbor.serialization-features {"
+                        + " WRITE_DATES_AS_TIMESTAMPS = off, WRITE_DURATIONS_AS_TIMESTAMPS = off }")
+                .withFallback(testKit.system().settings().config()));
+    try {
+      Serialization old = SerializationExtension.get(Adapter.toClassic(textual.system()));
+      byte[] before = old.serialize(event).get();
+      assertThat(cbor.readTree(before).get("at").isTextual()).isTrue();
+
+      assertThat(serialization.deserialize(before, serializer.identifier(), manifest).get()).isEqualTo(event);
+      assertThat(old.deserialize(now, serializer.identifier(), manifest).get()).isEqualTo(event);
+    } finally {
+      textual.shutdownTestKit();
+    }
+  }
+
+  @Test
   void anAccountSnapshotFromBeforeWithdrawalsReadsWithNone() throws Exception {
     AccountState.Registered registered = (AccountState.Registered) messages().filter(AccountState.Registered.class::isInstance).findFirst().get();
     Serialization serialization = SerializationExtension.get(Adapter.toClassic(testKit.system()));
