@@ -13,6 +13,7 @@ import akka.projection.jdbc.javadsl.JdbcProjection;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import javax.sql.DataSource;
 
@@ -39,16 +40,19 @@ public final class TaggedProjection {
       List<String> tags,
       DataSource dataSource,
       Supplier<JdbcHandler<EventEnvelope<E>, PooledJdbcSession>> handler) {
-    initGrouped(system, name, tags, dataSource, () -> grouped(handler.get()));
+    initGrouped(system, name, tags, dataSource, tag -> grouped(handler.get()));
   }
 
-  /** Like {@link #init}, with a handler that takes a whole group at once (to batch its statements). */
+  /**
+   * Like {@link #init}, with a handler that takes a whole group at once (to batch its statements), made for
+   * the tag it follows.
+   */
   public static <E> void initGrouped(
       ActorSystem<?> system,
       String name,
       List<String> tags,
       DataSource dataSource,
-      Supplier<JdbcHandler<List<EventEnvelope<E>>, PooledJdbcSession>> handler) {
+      Function<String, JdbcHandler<List<EventEnvelope<E>>, PooledJdbcSession>> handler) {
     ShardedDaemonProcess.get(system)
         .init(
             ProjectionBehavior.Command.class,
@@ -60,7 +64,7 @@ public final class TaggedProjection {
                             ProjectionId.of(name, tags.get(index)),
                             EventSourcedProvider.<E>eventsByTag(system, JdbcReadJournal.Identifier(), tags.get(index)),
                             () -> new PooledJdbcSession(dataSource),
-                            handler::get,
+                            () -> handler.apply(tags.get(index)),
                             system)
                         .withGroup(GROUP_SIZE, GROUP_WAIT)),
             ShardedDaemonProcessSettings.create(system),
