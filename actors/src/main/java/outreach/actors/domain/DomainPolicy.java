@@ -2,11 +2,13 @@ package outreach.actors.domain;
 
 import com.typesafe.config.Config;
 import java.time.Duration;
+import java.time.ZoneOffset;
 import outreach.actors.limit.PermitHold;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import outreach.actors.limit.SendWindows;
 import outreach.protocol.RateLimit;
 
 /**
@@ -20,7 +22,28 @@ public record DomainPolicy(Caps standard, Map<String, Caps> providers, Duration 
    * The caps that apply to a domain, the name of the policy they come from, and how long a reservation
    * whose send has not been reported over still counts ({@link PermitHold#ofReservation}).
    */
-  public record Caps(String name, List<RateLimit> tenantLimits, List<RateLimit> systemLimits, Duration hold) {}
+  /**
+   * A domain's caps, with the windows that count them (calendar days in UTC), built once: every reservation and
+   * every event of the domain consults them.
+   */
+  public record Caps(
+      String name,
+      List<RateLimit> tenantLimits,
+      List<RateLimit> systemLimits,
+      Duration hold,
+      SendWindows tenantWindows,
+      SendWindows systemWindows) {
+
+    public Caps(String name, List<RateLimit> tenantLimits, List<RateLimit> systemLimits, Duration hold) {
+      this(
+          name,
+          tenantLimits,
+          systemLimits,
+          hold,
+          new SendWindows(tenantLimits, ZoneOffset.UTC, hold),
+          new SendWindows(systemLimits, ZoneOffset.UTC, hold));
+    }
+  }
 
   public Caps capsFor(String domain) {
     return providers.getOrDefault(domain.toLowerCase(Locale.ROOT), standard);

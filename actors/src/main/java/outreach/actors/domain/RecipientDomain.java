@@ -20,7 +20,6 @@ import akka.persistence.typed.javadsl.RetentionCriteria;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -286,11 +285,11 @@ public final class RecipientDomain extends EventSourcedBehavior<DomainCommand, D
 
   /** A tenant's windows at a domain; their calendar days are UTC days. */
   static SendWindows tenantWindows(DomainPolicy.Caps caps) {
-    return new SendWindows(caps.tenantLimits(), ZoneOffset.UTC, caps.hold());
+    return caps.tenantWindows();
   }
 
   private static SendWindows systemWindows(DomainPolicy.Caps caps) {
-    return new SendWindows(caps.systemLimits(), ZoneOffset.UTC, caps.hold());
+    return caps.systemWindows();
   }
 
   private Instant now() {
