@@ -14,17 +14,19 @@ import outreach.protocol.RateLimit;
 /**
  * Caps per recipient domain ({@code outreach.recipient-domains}): for one tenant and for the whole
  * system, counted in UTC days; large mailbox providers follow their own policy instead; a domain
- * that defers us (421, 4.7.x) gets nothing for {@code deferral}.
+ * that defers us (421, 4.7.x) gets nothing for {@code deferral}. The end of a send is written with the
+ * domain's next reservations, or on its own after {@code settleWithin}.
  */
-public record DomainPolicy(Caps standard, Map<String, Caps> providers, Duration deferral) {
+public record DomainPolicy(Caps standard, Map<String, Caps> providers, Duration deferral, Duration settleWithin) {
+
+  public DomainPolicy {
+    if (settleWithin.isNegative() || settleWithin.isZero()) throw new IllegalArgumentException("settle-within must be above 0");
+  }
 
   /**
-   * The caps that apply to a domain, the name of the policy they come from, and how long a reservation
-   * whose send has not been reported over still counts ({@link PermitHold#ofReservation}).
-   */
-  /**
-   * A domain's caps, with the windows that count them (calendar days in UTC), built once: every reservation and
-   * every event of the domain consults them.
+   * The caps that apply to a domain, the name of the policy they come from, how long a reservation whose send
+   * has not been reported over still counts ({@link PermitHold#ofReservation}), and the windows that count them
+   * (calendar days in UTC), built once: every reservation and every event of the domain consults them.
    */
   public record Caps(
       String name,
@@ -60,7 +62,7 @@ public record DomainPolicy(Caps standard, Map<String, Caps> providers, Duration 
       Caps caps = new Caps(name, limits(p, "tenant-limits"), limits(p, "system-limits"), hold);
       for (String domain : p.getStringList("domains")) providers.put(domain.toLowerCase(Locale.ROOT), caps);
     }
-    return new DomainPolicy(standard, Map.copyOf(providers), c.getDuration("deferral"));
+    return new DomainPolicy(standard, Map.copyOf(providers), c.getDuration("deferral"), c.getDuration("settle-within"));
   }
 
   private static List<RateLimit> limits(Config c, String path) {

@@ -7,6 +7,7 @@ import akka.actor.typed.DispatcherSelector;
 import akka.actor.typed.SupervisorStrategy;
 import akka.actor.typed.javadsl.ActorContext;
 import akka.actor.typed.javadsl.Behaviors;
+import akka.actor.typed.javadsl.TimerScheduler;
 import akka.cluster.sharding.typed.javadsl.ClusterSharding;
 import akka.cluster.sharding.typed.javadsl.Entity;
 import akka.persistence.typed.PersistenceId;
@@ -43,14 +44,22 @@ import outreach.protocol.limit.PermitLog;
  * after 421/4.7.x. A busy domain (gmail.com) gets many reservations at once, so they are decided
  * one by one against the state plus the reservations not yet written, and persisted together:
  * one database round trip per batch, not per reservation. Replies go out only once written.
+ *
+ * <p>The end of a send (its settlement) waits for the next reservations and is written with them, in
+ * the same write, or on its own after {@code settle-within} when none come: a domain then writes
+ * once per send, not twice. Until written, the reservation still counts at its grant or as a send
+ * happening now, and once written it counts at the time of writing, never earlier than the send;
+ * waiting only keeps the count on the safe side.
  */
 public final class RecipientDomain extends EventSourcedBehavior<DomainCommand, DomainEvent, DomainState> {
 
   private static final int SNAPSHOT_EVERY = 200;
   private static final int REMEMBERED_RESERVATIONS = 5_000;
 
-  /** Write the reservations decided since the last flush. */
+  /** Write the reservations decided and the settlements received since the last flush. */
   record Flush() implements DomainCommand {}
+
+  private static final String SETTLE_TIMER = "settle";
 
   private record Pending(DomainEvent.Reservation reservation, ActorRef<DomainReply> replyTo) {}
 
@@ -58,6 +67,8 @@ public final class RecipientDomain extends EventSourcedBehavior<DomainCommand, D
   private final Clock clock;
   private final DomainPolicy.Caps caps;
   private final ActorContext<DomainCommand> context;
+  private final TimerScheduler<DomainCommand> timers;
+  private final Duration settleWithin;
   private final List<Pending> pending = new ArrayList<>();
   private final List<DomainEvent.Settlement> settled = new ArrayList<>();
   /** The state with the pending reservations applied: what decisions are made against. */
@@ -71,10 +82,11 @@ public final class RecipientDomain extends EventSourcedBehavior<DomainCommand, D
   }
 
   public static Behavior<DomainCommand> create(String entityId, Clock clock, DomainPolicy policy) {
-    return Behaviors.setup(ctx -> new RecipientDomain(entityId, clock, policy, ctx));
+    return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> new RecipientDomain(entityId, clock, policy, ctx, timers)));
   }
 
-  private RecipientDomain(String entityId, Clock clock, DomainPolicy policy, ActorContext<DomainCommand> context) {
+  private RecipientDomain(
+      String entityId, Clock clock, DomainPolicy policy, ActorContext<DomainCommand> context, TimerScheduler<DomainCommand> timers) {
     super(
         PersistenceId.ofUniqueId(RecipientDomainKeys.ENTITY_KEY.name() + "|" + entityId),
         SupervisorStrategy.restartWithBackoff(Duration.ofMillis(200), Duration.ofSeconds(5), 0.1));
@@ -82,6 +94,8 @@ public final class RecipientDomain extends EventSourcedBehavior<DomainCommand, D
     this.clock = clock;
     this.caps = policy.capsFor(domain);
     this.context = context;
+    this.timers = timers;
+    this.settleWithin = policy.settleWithin();
   }
 
   @Override
@@ -151,17 +165,21 @@ public final class RecipientDomain extends EventSourcedBehavior<DomainCommand, D
     return Effect().none();
   }
 
-  /** The send of a reservation ended: written with the next batch, it counts at the time of writing. */
+  /**
+   * The send of a reservation ended: written with the next reservations, or alone after {@code settle-within}; it
+   * counts at the time of writing.
+   */
   private Effect<DomainEvent, DomainState> settle(DomainState state, DomainCommand.Settle cmd) {
     var settlement = new DomainEvent.Settlement(cmd.tenantId(), cmd.messageId());
     if (!working(state).reservations().containsKey(cmd.messageId()) || settled.contains(settlement)) return Effect().none();
     settled.add(settlement);
-    flushSoon();
+    if (pending.isEmpty() && !timers.isTimerActive(SETTLE_TIMER)) timers.startSingleTimer(SETTLE_TIMER, new Flush(), settleWithin);
     return Effect().none();
   }
 
+  /** Reservations are written at once: the first one waiting asks for the flush that writes them all. */
   private void flushSoon() {
-    if (pending.size() + settled.size() == 1) context.getSelf().tell(new Flush());
+    if (pending.size() == 1) context.getSelf().tell(new Flush());
   }
 
   /** The throttle that lasts longest, if either scope is full. */
@@ -181,8 +199,7 @@ public final class RecipientDomain extends EventSourcedBehavior<DomainCommand, D
     List<DomainEvent> events = new ArrayList<>(2);
     Instant now = now();
     if (!batch.isEmpty()) events.add(new DomainEvent.SendsReserved(batch.stream().map(Pending::reservation).toList(), now));
-    if (!settled.isEmpty()) events.add(new DomainEvent.SendsSettled(List.copyOf(settled), now));
-    settled.clear();
+    takeSettlements(now).ifPresent(events::add);
     return Effect()
         .persist(events)
         .thenRun(
@@ -200,18 +217,35 @@ public final class RecipientDomain extends EventSourcedBehavior<DomainCommand, D
     // the release now would leave them out of the state decisions are made against until the flush, and the
     // domain would reserve past its caps meanwhile.
     if (unwritten()) return Effect().stash();
-    return Effect().persist(new DomainEvent.ReservationReleased(cmd.tenantId(), cmd.messageId(), reservedAt, now()));
+    return Effect().persist(withSettlements(new DomainEvent.ReservationReleased(cmd.tenantId(), cmd.messageId(), reservedAt, now())));
   }
 
   private Effect<DomainEvent, DomainState> defer(DomainState state, DomainCommand.Defer cmd) {
     if (working(state).deferredUntil().filter(u -> !u.isBefore(cmd.until())).isPresent()) return Effect().none();
     if (unwritten()) return Effect().stash();
-    return Effect().persist(new DomainEvent.DomainDeferred(cmd.until(), cmd.reason(), now()));
+    return Effect().persist(withSettlements(new DomainEvent.DomainDeferred(cmd.until(), cmd.reason(), now())));
   }
 
-  /** Whether decisions wait to be written; a Flush is then on its way and unstashes what waited for it. */
+  /** Whether reservations wait to be written; a Flush is then on its way and unstashes what waited for it. */
   private boolean unwritten() {
-    return !pending.isEmpty() || !settled.isEmpty();
+    return !pending.isEmpty();
+  }
+
+  /** The settlements waiting to be written, as one event, now taken out of waiting. */
+  private Optional<DomainEvent> takeSettlements(Instant now) {
+    if (settled.isEmpty()) return Optional.empty();
+    timers.cancel(SETTLE_TIMER);
+    DomainEvent event = new DomainEvent.SendsSettled(List.copyOf(settled), now);
+    settled.clear();
+    return Optional.of(event);
+  }
+
+  /** The event, after the settlements waiting to be written (in the same write). */
+  private List<DomainEvent> withSettlements(DomainEvent event) {
+    List<DomainEvent> events = new ArrayList<>(2);
+    takeSettlements(event.at()).ifPresent(events::add);
+    events.add(event);
+    return events;
   }
 
   private Effect<DomainEvent, DomainState> get(DomainState state, DomainCommand.Get cmd) {

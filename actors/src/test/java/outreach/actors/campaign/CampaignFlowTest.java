@@ -109,7 +109,7 @@ class CampaignFlowTest {
         (settings, password) -> servers.computeIfAbsent(settings.host(), h -> new ScriptedSmtpGateway()).open(settings, password));
     RecipientDomain.init(
         testKit.system(), clock,
-        new DomainPolicy(new DomainPolicy.Caps("standard", List.of(RateLimit.parse("1000/1d")), List.of(RateLimit.parse("1000/1d")), Duration.ofMinutes(15)), Map.of(), Duration.ofMinutes(30)));
+        new DomainPolicy(new DomainPolicy.Caps("standard", List.of(RateLimit.parse("1000/1d")), List.of(RateLimit.parse("1000/1d")), Duration.ofMinutes(15)), Map.of(), Duration.ofMinutes(30), Duration.ofSeconds(1)));
     QuotaPolicy quotas =
         new QuotaPolicy(Optional.of(List.of(RateLimit.parse("1000/1m"))), Optional.empty(), Map.of("t_capped", List.of(RateLimit.parse("2/1h"))));
     Quota.init(testKit.system(), clock, quotas, Duration.ofMinutes(15));

@@ -179,7 +179,7 @@ class DomainSharesTest {
   @Test
   void theShareIsTheEntitysOwnStateCutToTheTenant() {
     ManualClock clock = new ManualClock(T0);
-    DomainPolicy policy = new DomainPolicy(CAPS, Map.of(), Duration.ofMinutes(30));
+    DomainPolicy policy = new DomainPolicy(CAPS, Map.of(), Duration.ofMinutes(30), Duration.ofSeconds(1));
     var domain = testKit.spawn(RecipientDomain.create("system|share.example", clock, policy));
     TestProbe<DomainReply> replies = testKit.createTestProbe();
     domain.tell(new DomainCommand.Reserve(ALPHA, A1, replies.getRef()));

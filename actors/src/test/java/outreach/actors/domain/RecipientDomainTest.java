@@ -18,6 +18,7 @@ import outreach.actors.TestKits;
 import outreach.actors.quota.Quota;
 import outreach.protocol.RateLimit;
 import outreach.protocol.domain.DomainCommand;
+import outreach.protocol.domain.DomainEvent;
 import outreach.protocol.domain.DomainReply;
 import outreach.protocol.domain.DomainView;
 import outreach.protocol.quota.QuotaCommand;
@@ -33,7 +34,8 @@ class RecipientDomainTest {
       new DomainPolicy(
           new DomainPolicy.Caps("standard", List.of(RateLimit.parse("2/1d")), List.of(RateLimit.parse("3/1d")), Duration.ofMinutes(15)),
           Map.of("gmail.com", new DomainPolicy.Caps("large-providers", List.of(RateLimit.parse("100/1d")), List.of(RateLimit.parse("1000/1d")), Duration.ofMinutes(15))),
-          Duration.ofMinutes(30));
+          Duration.ofMinutes(30),
+          Duration.ofHours(1));
 
   @BeforeAll
   static void start() {
@@ -97,6 +99,45 @@ class RecipientDomainTest {
     // The first fits whenever it is decided; the others may be decided before or after the release is written.
     assertThat(replies).contains(new DomainReply.Reserved("m1"));
     assertThat(replies.stream().filter(r -> r instanceof DomainReply.Reserved).count()).isBetween(1L, 2L);
+  }
+
+  @Test
+  void theEndOfASendIsWrittenWithTheNextReservationOrWithTheNextOtherEvent() {
+    ManualClock clock = new ManualClock(T0);
+    String id = "system|together.example";
+    var domain = testKit.spawn(RecipientDomain.create(id, clock, POLICY));
+    assertThat(reserve(domain, "t_a", "m1")).isInstanceOf(DomainReply.Reserved.class);
+    domain.tell(new DomainCommand.Settle("t_a", "m1"));
+    clock.advance(Duration.ofSeconds(2));
+    assertThat(reserve(domain, "t_a", "m2")).isInstanceOf(DomainReply.Reserved.class);
+    domain.tell(new DomainCommand.Settle("t_a", "m2"));
+    clock.advance(Duration.ofSeconds(2));
+    domain.tell(new DomainCommand.Defer(T0.plus(Duration.ofMinutes(30)), "421 4.7.0 try later"));
+    assertThat(reserve(domain, "t_a", "m3")).isInstanceOf(DomainReply.Throttled.class);
+
+    // POLICY's settle-within is an hour: each settlement went out with the next write, not on its own.
+    assertThat(journal.persistedInStorage("RecipientDomain|" + id))
+        .containsExactly(
+            new DomainEvent.SendsReserved(List.of(new DomainEvent.Reservation("t_a", "m1", T0)), T0),
+            new DomainEvent.SendsReserved(List.of(new DomainEvent.Reservation("t_a", "m2", T0.plusSeconds(2))), T0.plusSeconds(2)),
+            new DomainEvent.SendsSettled(List.of(new DomainEvent.Settlement("t_a", "m1")), T0.plusSeconds(2)),
+            new DomainEvent.SendsSettled(List.of(new DomainEvent.Settlement("t_a", "m2")), T0.plusSeconds(4)),
+            new DomainEvent.DomainDeferred(T0.plus(Duration.ofMinutes(30)), "421 4.7.0 try later", T0.plusSeconds(4)));
+  }
+
+  @Test
+  void theEndOfASendIsWrittenAloneWhenNoReservationFollowsWithinSettleWithin() {
+    DomainPolicy quick = new DomainPolicy(POLICY.standard(), POLICY.providers(), POLICY.deferral(), Duration.ofMillis(50));
+    ManualClock clock = new ManualClock(T0);
+    String id = "system|alone.example";
+    var domain = testKit.spawn(RecipientDomain.create(id, clock, quick));
+    assertThat(reserve(domain, "t_a", "m1")).isInstanceOf(DomainReply.Reserved.class);
+    journal.expectNextPersisted("RecipientDomain|" + id, new DomainEvent.SendsReserved(List.of(new DomainEvent.Reservation("t_a", "m1", T0)), T0));
+    clock.advance(Duration.ofSeconds(3));
+    domain.tell(new DomainCommand.Settle("t_a", "m1"));
+
+    journal.expectNextPersisted(
+        "RecipientDomain|" + id, new DomainEvent.SendsSettled(List.of(new DomainEvent.Settlement("t_a", "m1")), T0.plusSeconds(3)));
   }
 
   @Test
