@@ -69,7 +69,12 @@ import outreach.protocol.domain.RecipientDomainKeys;
 public final class Campaign
     extends EventSourcedBehaviorWithEnforcedReplies<CampaignCommand, CampaignEvent, CampaignState> {
 
-  private static final int SNAPSHOT_EVERY = 500;
+  /**
+   * A running campaign's snapshot holds every send in flight and every account's next turn, so it grows with the
+   * campaign's accounts; a busy campaign writes thousands of events a minute. Recovery replays at most this
+   * many events, each a few map operations.
+   */
+  private static final int SNAPSHOT_EVERY = 2_000;
   private static final String PUMP_TIMER = "pump";
   private static final String RECHECK_TIMER = "recheck";
   /** How stale the accounts' fill may get before rotation asks them again. */

@@ -65,6 +65,7 @@ public final class SendingBench {
       boolean jfr,
       String gcOption,
       List<String> jvmOptions,
+      int warmup,
       boolean quiet) {
 
     static Settings parse(String[] args) {
@@ -92,6 +93,7 @@ public final class SendingBench {
       o.put("jfr", "false");
       o.put("gc", "parallel");
       o.put("jvm-options", "");
+      o.put("warmup", "0");
       o.put("quiet", "false");
       for (int i = 0; i < args.length; i++) {
         String a = args[i];
@@ -129,11 +131,15 @@ public final class SendingBench {
           Boolean.parseBoolean(o.get("jfr")),
           gcOption(o.get("gc")),
           o.get("jvm-options").isBlank() ? List.of() : List.of(o.get("jvm-options").trim().split("\\s+")),
+          Integer.parseInt(o.get("warmup")),
           Boolean.parseBoolean(o.get("quiet")));
       if (s.faultFrom < 0 || s.faultTo > 1 || s.faultFrom > s.faultTo) {
         throw new IllegalArgumentException("--fault-from and --fault-to are shares of the recipients, 0 <= from <= to <= 1");
       }
       if (s.scenario.startsWith("kill") && s.nodes < 2) throw new IllegalArgumentException("killing a node needs --nodes 2 or more");
+      if (s.warmup < 0) throw new IllegalArgumentException("--warmup must be 0 or more");
+      // The checker does not see the warm-up's messages; where limits are tight they would still count against them.
+      if (s.warmup > 0 && !s.scenario.equals("none")) throw new IllegalArgumentException("--warmup goes with --scenario none");
       return s;
     }
 
@@ -257,7 +263,10 @@ public final class SendingBench {
           --baseline true      after each run, smtp-source into a fresh sink: same message size and concurrency
           --jfr true           record each node with Java Flight Recorder (in the run's folder, jfr/)
           --gc parallel|g1     the nodes' garbage collector (parallel, as deploy/Dockerfile runs them)
-          --jvm-options "O.."  further JVM options for each node, space-separated (none)""";
+          --jvm-options "O.."  further JVM options for each node, space-separated (none)
+          --warmup N           with --scenario none: first a campaign of N recipients per tenant through the
+                               same accounts, to the same domains, sent to the end and then left out of the
+                               figures and the check (0): the run measures a node that has been sending""";
   }
 
   List<Outcome> runAll() {
@@ -553,13 +562,36 @@ public final class SendingBench {
         int count = t == tenants.get(tenants.size() - 1) ? s.recipients - perTenant * (s.tenants - 1) : perTenant;
         List<String> emails = new ArrayList<>(count);
         for (int i = 0; i < count; i++, next++) emails.add("r" + next + "@d" + (next % s.domains) + ".example.com");
-        t.createCampaign();
+        t.createCampaign(Tenant.CAMPAIGN);
         long t2 = System.nanoTime();
-        t.upload(emails, dir.resolve("recipients-" + t.label + ".csv"));
+        t.upload(Tenant.CAMPAIGN, emails, dir.resolve("recipients-" + t.label + ".csv"));
         note(String.format(Locale.ROOT, "tenant %s: %d accounts in %.1f s, campaign in %.1f s, %d recipients uploaded in %.1f s",
             t.label, s.accountsPerTenant, (t1 - t0) / 1e9, (t2 - t1) / 1e9, count, (System.nanoTime() - t2) / 1e9));
       }
+      if (s.warmup > 0) warmUp(cluster, sink, tenants);
       return tenants;
+    }
+
+    /**
+     * A campaign per tenant of {@code --warmup} recipients (other addresses, the same domains) through the same
+     * accounts, sent to the end; then its messages are set aside in a folder of their own, so that neither the
+     * figures nor the check see them.
+     */
+    private void warmUp(ClusterHarness cluster, SmtpSink sink, List<Tenant> tenants) {
+      long t0 = System.nanoTime();
+      for (Tenant t : tenants) {
+        List<String> emails = new ArrayList<>(s.warmup);
+        for (int i = 0; i < s.warmup; i++) emails.add("w" + i + "." + t.label + "@d" + (i % s.domains) + ".example.com");
+        t.createCampaign(Tenant.WARM_UP);
+        t.upload(Tenant.WARM_UP, emails, dir.resolve("warmup-" + t.label + ".csv"));
+        t.start(Tenant.WARM_UP);
+      }
+      cluster.await("every warm-up campaign completed", s.timeout, Duration.ofMillis(500),
+          () -> tenants.stream().allMatch(t -> "completed".equals(t.campaign(Tenant.WARM_UP).path("status").asText())),
+          () -> "warm-up not completed");
+      int received = sink.fileCount();
+      Path aside = sink.setAsideDumps("warmup");
+      note(String.format(Locale.ROOT, "warm-up: %d messages in %.1f s, set aside in %s", received, (System.nanoTime() - t0) / 1e9, aside));
     }
 
     private void writePlan(List<Tenant> tenants) {
@@ -802,8 +834,11 @@ public final class SendingBench {
     }
   }
 
-  /** A tenant of the run, with its key and its one campaign. */
+  /** A tenant of the run, with its key, its campaign, and its warm-up campaign when asked for. */
   private final class Tenant {
+    static final String CAMPAIGN = "bench";
+    static final String WARM_UP = "warmup";
+
     final ClusterHarness cluster;
     final String label;
     final String id;
@@ -835,10 +870,10 @@ public final class SendingBench {
       accounts.add(accountId);
     }
 
-    void createCampaign() {
+    void createCampaign(String campaign) {
       Map<String, Object> body = new LinkedHashMap<>();
-      body.put("id", "bench");
-      body.put("name", "Bench of " + label);
+      body.put("id", campaign);
+      body.put("name", "Bench of " + label + (campaign.equals(CAMPAIGN) ? "" : " (" + campaign + ")"));
       body.put("subject", "Hello {name}");
       body.put("text", "Hi {name}, a short note from us about {company}.");
       body.put("html", "<p>Hi {name},</p><p>a short note from us about {company}.</p>");
@@ -847,32 +882,42 @@ public final class SendingBench {
       require(post("/v1/campaigns", body), 201);
     }
 
-    void upload(List<String> emails, Path copy) {
+    void upload(String campaign, List<String> emails, Path copy) {
       StringBuilder csv = new StringBuilder("email,name,company\r\n");
       int i = 0;
       for (String e : emails) csv.append(e).append(",Person ").append(++i).append(",Company ").append(i % 97).append("\r\n");
       write(copy, csv.toString());
-      HttpJson.Response r = http.post(cluster.node(node).api("/v1/campaigns/bench/recipients"), key, "text/csv", csv.toString());
+      String path = "/v1/campaigns/" + campaign + "/recipients";
+      HttpJson.Response r = http.post(cluster.node(node).api(path), key, "text/csv", csv.toString());
       for (int attempt = 1; r.status() == 503 && attempt < 20; attempt++) {
         sleep(Duration.ofSeconds(1));
-        r = http.post(cluster.node(node).api("/v1/campaigns/bench/recipients"), key, "text/csv", csv.toString());
+        r = http.post(cluster.node(node).api(path), key, "text/csv", csv.toString());
       }
       require(r, 200);
       if (r.requireJson().path("accepted").asInt() != emails.size()) throw new IllegalStateException("import: " + r);
     }
 
     void start() {
-      HttpJson.Response r = cluster.post(node, "/v1/campaigns/bench/start", key, "application/json", "");
+      start(CAMPAIGN);
+    }
+
+    void start(String campaign) {
+      String path = "/v1/campaigns/" + campaign + "/start";
+      HttpJson.Response r = cluster.post(node, path, key, "application/json", "");
       for (int attempt = 1; r.status() == 503 && attempt < 20; attempt++) {
         sleep(Duration.ofSeconds(1));
-        r = cluster.post(node, "/v1/campaigns/bench/start", key, "application/json", "");
+        r = cluster.post(node, path, key, "application/json", "");
       }
       require(r, 200);
     }
 
     JsonNode campaign() {
+      return campaign(CAMPAIGN);
+    }
+
+    JsonNode campaign(String campaign) {
       for (ClusterHarness.Node n : cluster.runningNodes()) {
-        HttpJson.Response r = cluster.get(n.number(), "/v1/campaigns/bench", key);
+        HttpJson.Response r = cluster.get(n.number(), "/v1/campaigns/" + campaign, key);
         if (r.status() == 200 && r.json() != null) return r.json();
       }
       throw new IllegalStateException("no node answers for the campaign of " + label);

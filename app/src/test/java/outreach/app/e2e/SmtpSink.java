@@ -351,6 +351,23 @@ public final class SmtpSink implements AutoCloseable {
    * An empty dump folder the sink's user can write to: under the test's log folder when every folder above it
    * lets others through, else a temporary folder.
    */
+  /**
+   * Moves the messages received so far to a folder next to the dump folder, named with {@code suffix}, and gives
+   * the sink a new, empty dump folder at the same path (it opens its dump files by path, one per message): the
+   * messages after this are by themselves, in a folder that never held the others. Answers the moved folder.
+   */
+  public Path setAsideDumps(String suffix) {
+    try {
+      Path aside = dumpDir.resolveSibling(dumpDir.getFileName() + "-" + suffix);
+      Files.move(dumpDir, aside, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+      Files.createDirectories(dumpDir);
+      if (runningAsRoot()) Files.setPosixFilePermissions(dumpDir, PosixFilePermissions.fromString("rwxrwxrwx"));
+      return aside;
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot set aside the dumps of " + dumpDir, e);
+    }
+  }
+
   private static Path dumpFolder(Path logDir, String name) {
     try {
       Path dir = logDir.resolve("sink-" + name);
