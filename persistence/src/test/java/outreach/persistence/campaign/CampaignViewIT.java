@@ -2,7 +2,6 @@ package outreach.persistence.campaign;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import akka.persistence.query.Offset;
 import akka.projection.eventsourced.EventEnvelope;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -18,9 +17,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import outreach.persistence.Database;
 import outreach.persistence.EmbeddedDatabase;
 import outreach.persistence.PooledJdbcSession;
-import outreach.protocol.EntityIds;
 import outreach.protocol.campaign.CampaignEvent;
-import outreach.protocol.campaign.CampaignKeys;
 import outreach.protocol.campaign.CampaignSpec;
 import outreach.protocol.campaign.CampaignStatus;
 import outreach.protocol.campaign.DelayRange;
@@ -231,9 +228,7 @@ class CampaignViewIT {
   }
 
   private static EventEnvelope<CampaignEvent> envelope(String tenant, String campaign, CampaignEvent event) {
-    String persistenceId = CampaignKeys.ENTITY_KEY.name() + "|" + EntityIds.of(tenant, campaign);
-    long offset = OFFSETS.incrementAndGet();
-    return EventEnvelope.create(Offset.sequence(offset), persistenceId, offset, event, event.at().toEpochMilli());
+    return CampaignFixtures.envelope(tenant, campaign, OFFSETS.incrementAndGet(), event);
   }
 
   private static CampaignSpec spec(String name) {

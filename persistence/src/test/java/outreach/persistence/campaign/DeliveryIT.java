@@ -2,11 +2,7 @@ package outreach.persistence.campaign;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import akka.persistence.query.Offset;
 import akka.projection.eventsourced.EventEnvelope;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -22,9 +18,7 @@ import org.junit.jupiter.api.Test;
 import outreach.persistence.Database;
 import outreach.persistence.EmbeddedDatabase;
 import outreach.persistence.PooledJdbcSession;
-import outreach.protocol.EntityIds;
 import outreach.protocol.campaign.CampaignEvent;
-import outreach.protocol.campaign.CampaignKeys;
 import outreach.protocol.delivery.DeliveryOutcome;
 import outreach.protocol.delivery.OutcomeClass;
 
@@ -420,9 +414,7 @@ class DeliveryIT {
   }
 
   private static EventEnvelope<CampaignEvent> envelope(String tenant, String campaign, CampaignEvent event) {
-    String persistenceId = CampaignKeys.ENTITY_KEY.name() + "|" + EntityIds.of(tenant, campaign);
-    long offset = OFFSETS.incrementAndGet();
-    return EventEnvelope.create(Offset.sequence(offset), persistenceId, offset, event, event.at().toEpochMilli());
+    return CampaignFixtures.envelope(tenant, campaign, OFFSETS.incrementAndGet(), event);
   }
 
   private static CampaignEvent.RecipientDispatched dispatched(
@@ -433,25 +425,7 @@ class DeliveryIT {
 
   /** Stores recipients as an upload does, numbered from 1. */
   private static void recipients(String tenant, String campaign, String... emails) throws Exception {
-    try (Connection c = database.dataSource().getConnection();
-        PreparedStatement s =
-            c.prepareStatement(
-                """
-                INSERT INTO campaign_recipient (tenant_id, campaign_id, seq, email, email_key, variables, consent, created_at)
-                VALUES (?, ?, ?, ?, ?, '{}'::jsonb, NULL, ?)
-                """)) {
-      for (int i = 0; i < emails.length; i++) {
-        s.setString(1, tenant);
-        s.setString(2, campaign);
-        s.setLong(3, i + 1);
-        s.setString(4, emails[i]);
-        s.setString(5, emails[i].toLowerCase(java.util.Locale.ROOT));
-        s.setTimestamp(6, Timestamp.from(T0));
-        s.addBatch();
-      }
-      s.executeBatch();
-      c.commit();
-    }
+    CampaignFixtures.storeRecipients(database.dataSource(), tenant, campaign, T0, emails);
   }
 
   private static List<DeliveryDirectory.Delivery> all(String tenant, String campaign) {
