@@ -27,11 +27,11 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import org.pcollections.OrderedPMap;
 import outreach.actors.limit.PermitDecision;
 import outreach.actors.limit.SendWindows;
 import outreach.actors.limit.WarmUpSchedule;
@@ -511,16 +511,16 @@ public final class SmtpAccount
   private static AccountState finished(AccountPolicy policy, AccountState.Registered s, AccountEvent.SendFinished e) {
     Map<String, String> inFlight = new HashMap<>(s.inFlight());
     inFlight.remove(e.messageId());
-    LinkedHashMap<String, DeliveryOutcome> outcomes = new LinkedHashMap<>(s.outcomes());
-    outcomes.remove(e.messageId());
-    outcomes.put(e.messageId(), e.outcome());
-    while (outcomes.size() > policy.rememberedOutcomes()) outcomes.remove(outcomes.keySet().iterator().next());
+    // The latest outcome of a message goes last; the oldest beyond remembered-outcomes are forgotten.
+    OrderedPMap<String, DeliveryOutcome> outcomes =
+        AccountState.Registered.outcomes(s.outcomes()).minus(e.messageId()).plus(e.messageId(), e.outcome());
+    while (outcomes.size() > policy.rememberedOutcomes()) outcomes = outcomes.minus(outcomes.keySet().iterator().next());
     int failures =
         e.outcome().succeeded() ? 0 : countsAgainstAccount(e.outcome()) ? s.consecutiveFailures() + 1 : s.consecutiveFailures();
     return new AccountState.Registered(
         s.tenantId(), s.accountId(), s.settings(), s.timeZone(), s.firstDay(), s.createdAt(), s.status(),
         s.pausedUntil(), s.statusReason(), failures, windows(policy, s).settle(s.permits(), e.messageId(), e.at()), inFlight,
-        AccountState.Registered.frozen(outcomes), s.withdrawn());
+        outcomes, s.withdrawn());
   }
 
   private static AccountState withdrawn(AccountState.Registered s, AccountEvent.SendWithdrawn e) {
@@ -614,20 +614,14 @@ public final class SmtpAccount
   }
 
   private static SendWindows windows(AccountPolicy policy, AccountState.Registered state) {
-    return new SendWindows(state.settings().limits(), ZoneId.of(state.timeZone()), policy.permitHold());
-  }
-
-  private int dailyLimit(AccountState.Registered state) {
-    return state.settings().limits().stream()
-        .filter(RateLimit::calendarDay)
-        .mapToInt(RateLimit::count)
-        .min()
-        .orElse(Integer.MAX_VALUE);
+    return SendWindows.of(state.settings().limits(), state.timeZone(), policy.permitHold());
   }
 
   private int warmUpCap(AccountState.Registered state, Instant now) {
-    LocalDate today = now.atZone(ZoneId.of(state.timeZone())).toLocalDate();
-    return WarmUpSchedule.capOn(state.settings().warmUp(), state.firstDay(), today, dailyLimit(state));
+    SendWindows windows = windows(policy, state);
+    // The /1d limit (none: no cap) bounds the warm-up schedule.
+    return WarmUpSchedule.capOn(
+        state.settings().warmUp(), state.firstDay(), windows.dayOf(now), windows.dailyCap(Integer.MAX_VALUE));
   }
 
   private AccountReply found(AccountState.Registered s) {

@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import outreach.protocol.RateLimit;
 import outreach.protocol.limit.PermitLog;
 
@@ -33,6 +34,28 @@ public final class SendWindows {
   private final Duration longest;
   private final Duration hold;
   private final int keep;
+
+  private record Key(List<RateLimit> limits, String zone, Duration hold) {}
+
+  /** Built windows by limits, zone and hold: a sender's windows are asked for on every permit it grants or settles. */
+  private static final ConcurrentHashMap<Key, SendWindows> BUILT = new ConcurrentHashMap<>();
+
+  /** Distinct limit sets kept built at most; past this the cache starts again (limits are few in practice). */
+  private static final int MOST_BUILT = 4096;
+
+  /**
+   * The windows for {@code limits} in the time zone named {@code zone}: built once and shared (they are
+   * immutable), as {@link #SendWindows(List, ZoneId, Duration)} would build them.
+   */
+  public static SendWindows of(List<RateLimit> limits, String zone, Duration hold) {
+    Key key = new Key(limits, zone, hold);
+    SendWindows built = BUILT.get(key);
+    if (built != null) return built;
+    if (BUILT.size() >= MOST_BUILT) BUILT.clear();
+    built = new SendWindows(List.copyOf(limits), ZoneId.of(zone), hold);
+    SendWindows raced = BUILT.putIfAbsent(new Key(List.copyOf(limits), zone, hold), built);
+    return raced == null ? built : raced;
+  }
 
   /** Windows whose permits are settled as soon as they are granted (no hold). */
   public SendWindows(List<RateLimit> limits, ZoneId zone) {

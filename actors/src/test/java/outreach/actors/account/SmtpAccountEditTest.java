@@ -8,7 +8,9 @@ import com.typesafe.config.ConfigFactory;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -31,6 +33,7 @@ import outreach.protocol.account.SealedSecret;
 import outreach.protocol.account.SecurityMode;
 import outreach.protocol.account.SendReply;
 import outreach.protocol.account.WarmUp;
+import outreach.protocol.delivery.DeliveryOutcome;
 import outreach.protocol.delivery.OutcomeClass;
 import outreach.protocol.delivery.RenderedMessage;
 
@@ -210,5 +213,35 @@ class SmtpAccountEditTest {
     state = SmtpAccount.apply(POLICY, state, new AccountEvent.AccountDeleted(START));
     assertThat(((AccountState.Registered) state).status()).isEqualTo(AccountStatus.DELETED);
     assertThat(((AccountState.Registered) state).settings()).isEqualTo(after);
+  }
+
+  @Test
+  void theFoldRemembersTheLatestOutcomesInTheOrderTheSendsFinished() {
+    AccountPolicy threeRemembered = new AccountPolicy(3, Duration.ofHours(24), Duration.ofMinutes(30), 3, Duration.ofMinutes(15));
+    AccountState state =
+        SmtpAccount.apply(
+            threeRemembered,
+            new AccountState.Unregistered(),
+            new AccountEvent.AccountRegistered("t_1", "acc-1", settings(List.of(RateLimit.parse("500/1d")), "p"), "UTC",
+                LocalDate.of(2026, 3, 2), START));
+    for (String id : List.of("m1", "m2", "m3", "m4", "m2", "m5")) {
+      state = SmtpAccount.apply(threeRemembered, state, new AccountEvent.SendStarted(id, "c1", "example.com", START));
+      state = SmtpAccount.apply(
+          threeRemembered, state, new AccountEvent.SendFinished(id, DeliveryOutcome.success(250, id + " ok"), START));
+    }
+    AccountState.Registered registered = (AccountState.Registered) state;
+    // m2 finished again after m4 and moved last; m1 and then m3 were forgotten.
+    assertThat(registered.outcomes().keySet()).containsExactly("m4", "m2", "m5");
+    assertThat(registered.outcomes().get("m2").text()).isEqualTo("m2 ok");
+    assertThat(registered.inFlight()).isEmpty();
+    // A state read back from a snapshot (a plain map) keeps that order.
+    Map<String, DeliveryOutcome> read = new LinkedHashMap<>(registered.outcomes());
+    AccountState.Registered restored = new AccountState.Registered(
+        registered.tenantId(), registered.accountId(), registered.settings(), registered.timeZone(), registered.firstDay(),
+        registered.createdAt(), registered.status(), registered.pausedUntil(), registered.statusReason(),
+        registered.consecutiveFailures(), registered.permits(), registered.inFlight(), read, registered.withdrawn());
+    state = SmtpAccount.apply(
+        threeRemembered, restored, new AccountEvent.SendFinished("m6", DeliveryOutcome.success(250, "m6 ok"), START));
+    assertThat(((AccountState.Registered) state).outcomes().keySet()).containsExactly("m2", "m5", "m6");
   }
 }

@@ -12,6 +12,7 @@ public record SmtpReply(int code, Optional<String> enhanced, String text) {
 
   private static final Pattern FIRST = Pattern.compile("^\\s*([2-5]\\d\\d)(?:[ -]|$)(.*)$", Pattern.DOTALL);
   private static final Pattern ENHANCED = Pattern.compile("^([245])\\.(\\d{1,3})\\.(\\d{1,3})\\b\\s*");
+  private static final Pattern LINE_BREAKS = Pattern.compile("\\s*[\\r\\n]+\\s*");
   private static final Pattern CONTINUATION = Pattern.compile("(?m)^[2-5]\\d\\d[ -](?:[245]\\.\\d{1,3}\\.\\d{1,3}\\s+)?");
 
   public SmtpReply {
@@ -39,7 +40,11 @@ public record SmtpReply(int code, Optional<String> enhanced, String text) {
       enhanced = Optional.of(e.group(1) + "." + e.group(2) + "." + e.group(3));
       rest = rest.substring(e.end());
     }
-    String text = CONTINUATION.matcher(rest).replaceAll("").replaceAll("\\s*[\\r\\n]+\\s*", " ");
+    // A one-line reply (the usual "250 2.0.0 Ok") has no continuation lines to strip.
+    String text =
+        rest.indexOf('\n') < 0 && rest.indexOf('\r') < 0
+            ? rest
+            : LINE_BREAKS.matcher(CONTINUATION.matcher(rest).replaceAll("")).replaceAll(" ");
     return Optional.of(new SmtpReply(code, enhanced, text));
   }
 

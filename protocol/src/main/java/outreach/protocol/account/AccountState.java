@@ -4,10 +4,9 @@ import com.fasterxml.jackson.annotation.JsonSubTypes;
 import com.fasterxml.jackson.annotation.JsonTypeInfo;
 import java.time.Instant;
 import java.time.LocalDate;
-import java.util.Collections;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
+import org.pcollections.OrderedPMap;
 import outreach.protocol.CborSerializable;
 import outreach.protocol.delivery.DeliveryOutcome;
 import outreach.protocol.limit.PermitLog;
@@ -49,18 +48,17 @@ public sealed interface AccountState extends CborSerializable {
       inFlight = Map.copyOf(inFlight);
       // Snapshots written before withdrawals existed have none.
       withdrawn = withdrawn == null ? Map.of() : Map.copyOf(withdrawn);
-      // Up to remembered-outcomes (2,000) entries: a map from frozen() is taken as it is, not copied on every event.
-      if (outcomes.getClass() != FROZEN) outcomes = frozen(new LinkedHashMap<>(outcomes));
+      outcomes = outcomes(outcomes);
     }
 
-    private static final Class<?> FROZEN = Collections.unmodifiableMap(new LinkedHashMap<>()).getClass();
-
     /**
-     * {@code outcomes}, in their order, as a state takes them without a copy: the caller hands the map over and
-     * keeps no other reference to it.
+     * {@code outcomes} as a state keeps them: a persistent map in the order the sends finished (up to
+     * remembered-outcomes, 2,000, entries; a change shares all but a path of the old map instead of copying
+     * it on every event). One already persistent is taken as it is; any other (one read from a snapshot) is
+     * converted once, in its order.
      */
-    public static Map<String, DeliveryOutcome> frozen(LinkedHashMap<String, DeliveryOutcome> outcomes) {
-      return Collections.unmodifiableMap(outcomes);
+    public static OrderedPMap<String, DeliveryOutcome> outcomes(Map<String, DeliveryOutcome> outcomes) {
+      return outcomes instanceof OrderedPMap<String, DeliveryOutcome> p ? p : OrderedPMap.from(outcomes);
     }
   }
 }
