@@ -205,6 +205,8 @@ class MessageSerializationTest {
         new DomainReply.Throttled("<m1@x>", at, "20/1d"),
         new DomainView("gmail.com", "large-providers", 12, Map.of("t_1", 12), Optional.of(at)),
         new DomainEvent.SendsReserved(List.of(new DomainEvent.Reservation("t_1", "<m1@x>", at)), at),
+        new DomainEvent.SendsReserved(
+            List.of(new DomainEvent.Reservation("t_1", "<m2@x>", at)), List.of(new DomainEvent.Settlement("t_1", "<m1@x>")), at),
         new DomainEvent.ReservationReleased("t_1", "<m1@x>", at, at),
         new DomainEvent.SendsSettled(List.of(new DomainEvent.Settlement("t_1", "<m1@x>")), at),
         new DomainEvent.DomainDeferred(at, "421", at),
@@ -324,5 +326,24 @@ class MessageSerializationTest {
 
     assertThat(((AccountState.Registered) back).withdrawn()).isEmpty();
     assertThat(((AccountState.Registered) back).outcomes()).isEqualTo(registered.outcomes());
+  }
+
+  @Test
+  void reservationsWrittenBeforeSettlementsCameWithThemReadWithNone() throws Exception {
+    Instant at = Instant.parse("2026-03-02T08:00:00Z");
+    DomainEvent.SendsReserved merged =
+        new DomainEvent.SendsReserved(
+            List.of(new DomainEvent.Reservation("t_1", "<m2@x>", at)), List.of(new DomainEvent.Settlement("t_1", "<m1@x>")), at);
+    Serialization serialization = SerializationExtension.get(Adapter.toClassic(testKit.system()));
+    var serializer = serialization.findSerializerFor(merged);
+    ObjectMapper cbor = new ObjectMapper(new CBORFactory());
+    ObjectNode tree = (ObjectNode) cbor.readTree(serialization.serialize(merged).get());
+    assertThat(tree.remove("settled")).isNotNull();
+    byte[] old = cbor.writeValueAsBytes(tree);
+
+    Object back = serialization.deserialize(old, serializer.identifier(), Serializers.manifestFor(serializer, merged)).get();
+
+    assertThat(back).isEqualTo(new DomainEvent.SendsReserved(merged.reservations(), at));
+    assertThat(((DomainEvent.SendsReserved) back).settled()).isEmpty();
   }
 }

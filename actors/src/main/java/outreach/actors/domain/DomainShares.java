@@ -31,14 +31,16 @@ public final class DomainShares {
               .filter(r -> r.tenantId().equals(tenantId))
               .map(r -> new DomainShareEvent.Reservation(r.messageId(), r.at()))
               .toList();
-      return own.isEmpty() ? Optional.empty() : Optional.of(new DomainShareEvent.SendsReserved(own, e.at()));
+      List<String> settled = own(tenantId, e.settled());
+      if (own.isEmpty()) return settled.isEmpty() ? Optional.empty() : Optional.of(new DomainShareEvent.SendsSettled(settled, e.at()));
+      return Optional.of(new DomainShareEvent.SendsReserved(own, settled, e.at()));
     }
     if (event instanceof DomainEvent.ReservationReleased e) {
       if (!e.tenantId().equals(tenantId)) return Optional.empty();
       return Optional.of(new DomainShareEvent.ReservationReleased(e.messageId(), e.reservedAt(), e.at()));
     }
     if (event instanceof DomainEvent.SendsSettled e) {
-      List<String> own = e.settlements().stream().filter(x -> x.tenantId().equals(tenantId)).map(DomainEvent.Settlement::messageId).toList();
+      List<String> own = own(tenantId, e.settlements());
       return own.isEmpty() ? Optional.empty() : Optional.of(new DomainShareEvent.SendsSettled(own, e.at()));
     }
     DomainEvent.DomainDeferred e = (DomainEvent.DomainDeferred) event;
@@ -46,9 +48,16 @@ public final class DomainShares {
     return Optional.of(new DomainShareEvent.DomainDeferred(e.until(), e.at()));
   }
 
+  private static List<String> own(String tenantId, List<DomainEvent.Settlement> settlements) {
+    return settlements.stream().filter(x -> x.tenantId().equals(tenantId)).map(DomainEvent.Settlement::messageId).toList();
+  }
+
   /** Whether the event records the tenant's own sends, not only a fact about the domain. */
   public static boolean isOwn(String tenantId, DomainEvent event) {
-    if (event instanceof DomainEvent.SendsReserved e) return e.reservations().stream().anyMatch(r -> r.tenantId().equals(tenantId));
+    if (event instanceof DomainEvent.SendsReserved e) {
+      return e.reservations().stream().anyMatch(r -> r.tenantId().equals(tenantId))
+          || e.settled().stream().anyMatch(x -> x.tenantId().equals(tenantId));
+    }
     if (event instanceof DomainEvent.ReservationReleased e) return e.tenantId().equals(tenantId);
     if (event instanceof DomainEvent.SendsSettled e) return e.settlements().stream().anyMatch(x -> x.tenantId().equals(tenantId));
     return false;

@@ -46,8 +46,8 @@ import outreach.protocol.limit.PermitLog;
  * one database round trip per batch, not per reservation. Replies go out only once written.
  *
  * <p>The end of a send (its settlement) waits for the next reservations and is written with them, in
- * the same write, or on its own after {@code settle-within} when none come: a domain then writes
- * once per send, not twice. Until written, the reservation still counts at its grant or as a send
+ * their event, or on its own after {@code settle-within} when none come: a domain then writes one
+ * journal row per send, not two. Until written, the reservation still counts at its grant or as a send
  * happening now, and once written it counts at the time of writing, never earlier than the send;
  * waiting only keeps the count on the safe side.
  */
@@ -196,12 +196,14 @@ public final class RecipientDomain extends EventSourcedBehavior<DomainCommand, D
     if (pending.isEmpty() && settled.isEmpty()) return Effect().none();
     List<Pending> batch = List.copyOf(pending);
     pending.clear();
-    List<DomainEvent> events = new ArrayList<>(2);
     Instant now = now();
-    if (!batch.isEmpty()) events.add(new DomainEvent.SendsReserved(batch.stream().map(Pending::reservation).toList(), now));
-    takeSettlements(now).ifPresent(events::add);
+    // The settlements waiting go into the reservations' event: one journal row for both.
+    DomainEvent event =
+        batch.isEmpty()
+            ? new DomainEvent.SendsSettled(takeSettled(), now)
+            : new DomainEvent.SendsReserved(batch.stream().map(Pending::reservation).toList(), takeSettled(), now);
     return Effect()
-        .persist(events)
+        .persist(event)
         .thenRun(
             s -> {
               working = null;
@@ -231,13 +233,19 @@ public final class RecipientDomain extends EventSourcedBehavior<DomainCommand, D
     return !pending.isEmpty();
   }
 
+  /** The settlements waiting to be written, now taken out of waiting. */
+  private List<DomainEvent.Settlement> takeSettled() {
+    if (settled.isEmpty()) return List.of();
+    timers.cancel(SETTLE_TIMER);
+    List<DomainEvent.Settlement> taken = List.copyOf(settled);
+    settled.clear();
+    return taken;
+  }
+
   /** The settlements waiting to be written, as one event, now taken out of waiting. */
   private Optional<DomainEvent> takeSettlements(Instant now) {
-    if (settled.isEmpty()) return Optional.empty();
-    timers.cancel(SETTLE_TIMER);
-    DomainEvent event = new DomainEvent.SendsSettled(List.copyOf(settled), now);
-    settled.clear();
-    return Optional.of(event);
+    List<DomainEvent.Settlement> taken = takeSettled();
+    return taken.isEmpty() ? Optional.empty() : Optional.of(new DomainEvent.SendsSettled(taken, now));
   }
 
   /** The event, after the settlements waiting to be written (in the same write). */
@@ -269,7 +277,7 @@ public final class RecipientDomain extends EventSourcedBehavior<DomainCommand, D
     if (event instanceof DomainEvent.SendsReserved e) {
       DomainState folded = s;
       for (DomainEvent.Reservation r : e.reservations()) folded = fold(caps, folded, r);
-      return folded;
+      return e.settled().isEmpty() ? folded : settle(caps, folded, e.settled(), e.at());
     }
     if (event instanceof DomainEvent.ReservationReleased e) {
       Map<String, PermitLog> tenants = new HashMap<>(s.tenants());
@@ -279,21 +287,24 @@ public final class RecipientDomain extends EventSourcedBehavior<DomainCommand, D
       return new DomainState(
           systemWindows(caps).release(s.system(), e.reservedAt(), e.messageId()), tenants, reservations, s.deferredUntil());
     }
-    if (event instanceof DomainEvent.SendsSettled e) {
-      Map<String, PermitLog> tenants = new HashMap<>(s.tenants());
-      Map<String, Instant> reservations = new LinkedHashMap<>(s.reservations());
-      PermitLog system = s.system();
-      SendWindows perTenant = tenantWindows(caps);
-      SendWindows all = systemWindows(caps);
-      for (DomainEvent.Settlement settlement : e.settlements()) {
-        tenants.computeIfPresent(settlement.tenantId(), (t, log) -> perTenant.settle(log, settlement.messageId(), e.at()));
-        system = all.settle(system, settlement.messageId(), e.at());
-        reservations.remove(settlement.messageId());
-      }
-      return new DomainState(system, tenants, reservations, s.deferredUntil());
-    }
+    if (event instanceof DomainEvent.SendsSettled e) return settle(caps, s, e.settlements(), e.at());
     DomainEvent.DomainDeferred e = (DomainEvent.DomainDeferred) event;
     return new DomainState(s.system(), s.tenants(), s.reservations(), Optional.of(e.until()));
+  }
+
+  /** The reservations whose sends ended by {@code at}: from now on they count at that instant. */
+  private static DomainState settle(DomainPolicy.Caps caps, DomainState s, List<DomainEvent.Settlement> settlements, Instant at) {
+    Map<String, PermitLog> tenants = new HashMap<>(s.tenants());
+    Map<String, Instant> reservations = new LinkedHashMap<>(s.reservations());
+    PermitLog system = s.system();
+    SendWindows perTenant = tenantWindows(caps);
+    SendWindows all = systemWindows(caps);
+    for (DomainEvent.Settlement settlement : settlements) {
+      tenants.computeIfPresent(settlement.tenantId(), (t, log) -> perTenant.settle(log, settlement.messageId(), at));
+      system = all.settle(system, settlement.messageId(), at);
+      reservations.remove(settlement.messageId());
+    }
+    return new DomainState(system, tenants, reservations, s.deferredUntil());
   }
 
   private static DomainState fold(DomainPolicy.Caps caps, DomainState s, DomainEvent.Reservation r) {

@@ -96,17 +96,43 @@ class DomainSharesTest {
   void eachTenantSeesItsOwnReservationsAndReleasesAndTheDomainsDeferrals() {
     assertThat(trail(ALPHA))
         .containsExactly(
-            new DomainShareEvent.SendsReserved(List.of(new DomainShareEvent.Reservation(A1, T0)), T0),
+            new DomainShareEvent.SendsReserved(List.of(new DomainShareEvent.Reservation(A1, T0)), List.of(), T0),
             new DomainShareEvent.DomainDeferred(at(33), at(3)),
-            new DomainShareEvent.SendsReserved(List.of(new DomainShareEvent.Reservation(A2, at(40))), at(40)),
+            new DomainShareEvent.SendsReserved(List.of(new DomainShareEvent.Reservation(A2, at(40))), List.of(), at(40)),
             new DomainShareEvent.ReservationReleased(A2, at(40), at(41)));
     assertThat(trail(BRAVO))
         .containsExactly(
-            new DomainShareEvent.SendsReserved(List.of(new DomainShareEvent.Reservation(B1, T0)), T0),
-            new DomainShareEvent.SendsReserved(List.of(new DomainShareEvent.Reservation(B2, at(1))), at(1)),
+            new DomainShareEvent.SendsReserved(List.of(new DomainShareEvent.Reservation(B1, T0)), List.of(), T0),
+            new DomainShareEvent.SendsReserved(List.of(new DomainShareEvent.Reservation(B2, at(1))), List.of(), at(1)),
             new DomainShareEvent.ReservationReleased(B2, at(1), at(2)),
             new DomainShareEvent.DomainDeferred(at(33), at(3)));
     assertThat(trail("t_charlie03")).containsExactly(new DomainShareEvent.DomainDeferred(at(33), at(3)));
+  }
+
+  @Test
+  void settlementsWrittenWithReservationsAreCutToTheTenantToo() throws Exception {
+    DomainEvent merged =
+        new DomainEvent.SendsReserved(
+            List.of(new DomainEvent.Reservation(BRAVO, B2, at(1))),
+            List.of(new DomainEvent.Settlement(ALPHA, A1), new DomainEvent.Settlement(BRAVO, B1)),
+            at(1));
+    // Alpha had only a send settled in it: it sees that, not bravo's reservation.
+    assertThat(DomainShares.event(ALPHA, merged)).contains(new DomainShareEvent.SendsSettled(List.of(A1), at(1)));
+    assertThat(DomainShares.event(BRAVO, merged))
+        .contains(new DomainShareEvent.SendsReserved(List.of(new DomainShareEvent.Reservation(B2, at(1))), List.of(B1), at(1)));
+    assertThat(DomainShares.event("t_charlie03", merged)).isEmpty();
+    assertThat(DomainShares.isOwn(ALPHA, merged)).isTrue();
+    assertThat(DomainShares.isOwn("t_charlie03", merged)).isFalse();
+    String alphaSees = JSON.writeValueAsString(DomainShares.event(ALPHA, merged).get());
+    for (String foreign : List.of(BRAVO, B1, B2)) assertThat(alphaSees).doesNotContain(foreign);
+
+    // Folded, alpha's send is no longer reserved and counts where it ended.
+    DomainShare alpha = DomainShares.state(ALPHA, "shared.example", CAPS, List.of(JOURNAL.get(0), merged), at(2));
+    assertThat(alpha.reservations()).isEmpty();
+    assertThat(alpha.sentOnDay()).isEqualTo(1);
+    DomainShare bravo = DomainShares.state(BRAVO, "shared.example", CAPS, List.of(JOURNAL.get(0), merged), at(2));
+    assertThat(bravo.reservations()).isEqualTo(Map.of(B2, at(1)));
+    assertThat(bravo.sentOnDay()).isEqualTo(2);
   }
 
   @Test

@@ -115,12 +115,15 @@ class RecipientDomainTest {
     domain.tell(new DomainCommand.Defer(T0.plus(Duration.ofMinutes(30)), "421 4.7.0 try later"));
     assertThat(reserve(domain, "t_a", "m3")).isInstanceOf(DomainReply.Throttled.class);
 
-    // POLICY's settle-within is an hour: each settlement went out with the next write, not on its own.
+    // POLICY's settle-within is an hour: each settlement went out with the next write, not on its own; with the
+    // next reservation in its event, one row.
     assertThat(journal.persistedInStorage("RecipientDomain|" + id))
         .containsExactly(
             new DomainEvent.SendsReserved(List.of(new DomainEvent.Reservation("t_a", "m1", T0)), T0),
-            new DomainEvent.SendsReserved(List.of(new DomainEvent.Reservation("t_a", "m2", T0.plusSeconds(2))), T0.plusSeconds(2)),
-            new DomainEvent.SendsSettled(List.of(new DomainEvent.Settlement("t_a", "m1")), T0.plusSeconds(2)),
+            new DomainEvent.SendsReserved(
+                List.of(new DomainEvent.Reservation("t_a", "m2", T0.plusSeconds(2))),
+                List.of(new DomainEvent.Settlement("t_a", "m1")),
+                T0.plusSeconds(2)),
             new DomainEvent.SendsSettled(List.of(new DomainEvent.Settlement("t_a", "m2")), T0.plusSeconds(4)),
             new DomainEvent.DomainDeferred(T0.plus(Duration.ofMinutes(30)), "421 4.7.0 try later", T0.plusSeconds(4)));
   }

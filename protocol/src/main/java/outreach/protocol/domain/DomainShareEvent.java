@@ -12,11 +12,15 @@ public sealed interface DomainShareEvent {
 
   Instant at();
 
-  /** The tenant's sends among a batch of reservations; other tenants' are left out. */
-  record SendsReserved(List<Reservation> reservations, Instant at) implements DomainShareEvent {
+  /**
+   * The tenant's sends among a batch of reservations, and its sends among those settled with them (their
+   * transactions had ended by {@code at}); other tenants' are left out.
+   */
+  record SendsReserved(List<Reservation> reservations, List<String> settled, Instant at) implements DomainShareEvent {
 
     public SendsReserved {
       reservations = List.copyOf(reservations);
+      settled = List.copyOf(settled);
     }
   }
 
