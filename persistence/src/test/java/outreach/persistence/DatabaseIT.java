@@ -65,6 +65,24 @@ class DatabaseIT {
   }
 
   @Test
+  void tagRowsAreKeyedInTheOrderProjectionsReadThemWithoutAForeignKeyToTheJournal() throws Exception {
+    Set<String> indexes = new HashSet<>();
+    Set<String> foreignKeys = new HashSet<>();
+    try (Connection c = database.dataSource().getConnection(); Statement s = c.createStatement()) {
+      try (ResultSet rs = s.executeQuery("SELECT indexdef FROM pg_indexes WHERE tablename = 'event_tag'")) {
+        while (rs.next()) indexes.add(rs.getString(1));
+      }
+      try (ResultSet rs = s.executeQuery(
+          "SELECT conname FROM pg_constraint WHERE conrelid = 'event_tag'::regclass AND contype = 'f'")) {
+        while (rs.next()) foreignKeys.add(rs.getString(1));
+      }
+      c.commit();
+    }
+    assertThat(indexes).containsExactly("CREATE UNIQUE INDEX event_tag_pkey ON public.event_tag USING btree (tag, event_id)");
+    assertThat(foreignKeys).isEmpty();
+  }
+
+  @Test
   void unreachableDatabaseIsNamedInOneLine() {
     DatabaseSettings nowhere = new DatabaseSettings("jdbc:postgresql://127.0.0.1:1/none", "u", "p", 1);
     assertThatThrownBy(() -> Database.migrate(nowhere))
