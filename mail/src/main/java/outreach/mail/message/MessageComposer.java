@@ -129,18 +129,7 @@ public final class MessageComposer {
 
     static Body of(String text, String boundary) throws IOException {
       if (isSevenBit(text) && (boundary == null || !text.contains("--" + boundary))) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream(text.length() + text.length() / 32 + 2);
-        for (int i = 0; i < text.length(); i++) {
-          char c = text.charAt(i);
-          if (c == '\r' || c == '\n') {
-            if (c == '\r' && i + 1 < text.length() && text.charAt(i + 1) == '\n') i++;
-            out.write('\r');
-            out.write('\n');
-          } else {
-            out.write(c);
-          }
-        }
-        return new Body("7bit", out.toByteArray());
+        return new Body("7bit", crlf(text.getBytes(StandardCharsets.US_ASCII)));
       }
       byte[] utf8 = text.getBytes(StandardCharsets.UTF_8);
       int high = 0;
@@ -176,20 +165,27 @@ public final class MessageComposer {
       return true;
     }
 
-    /** Every line break (CRLF, CR or LF) as CRLF. */
+    /** Every line break (CRLF, CR or LF) as CRLF: the bytes as they are when they already are so. */
     private static byte[] crlf(byte[] bytes) {
-      ByteArrayOutputStream out = new ByteArrayOutputStream(bytes.length + bytes.length / 32 + 2);
+      int bare = 0;
+      for (int i = 0; i < bytes.length; i++) {
+        if (bytes[i] == '\r' && i + 1 < bytes.length && bytes[i + 1] == '\n') i++;
+        else if (bytes[i] == '\r' || bytes[i] == '\n') bare++;
+      }
+      if (bare == 0) return bytes;
+      byte[] out = new byte[bytes.length + bare];
+      int o = 0;
       for (int i = 0; i < bytes.length; i++) {
         byte b = bytes[i];
         if (b == '\r' || b == '\n') {
           if (b == '\r' && i + 1 < bytes.length && bytes[i + 1] == '\n') i++;
-          out.write('\r');
-          out.write('\n');
+          out[o++] = '\r';
+          out[o++] = '\n';
         } else {
-          out.write(b);
+          out[o++] = b;
         }
       }
-      return out.toByteArray();
+      return out;
     }
   }
 
