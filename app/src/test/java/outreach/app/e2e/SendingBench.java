@@ -377,8 +377,11 @@ public final class SendingBench {
               || !s.scenario.startsWith("kill")
               || faultedSenders.containsAll(List.of(checker.getProperty("duplicate-senders").split(",")));
       int dups = Integer.parseInt(checker.getProperty("duplicates", "0"));
-      boolean passed = "PASS".equals(checker.getProperty("result")) && dups <= duplicateBound && dupsFromFaulted;
+      // Sending resumes within RESUME_TARGET of a kill, or the run missed a target.
+      boolean resumedInTime = !s.scenario.startsWith("kill") || resume <= RESUME_TARGET_SECONDS;
+      boolean passed = "PASS".equals(checker.getProperty("result")) && dups <= duplicateBound && dupsFromFaulted && resumedInTime;
       if (dups > duplicateBound) note("FAIL: " + dups + " duplicates, more than the " + duplicateBound + " transactions that could be in flight");
+      if (!resumedInTime) note(String.format(Locale.ROOT, "FAIL: sending resumed %.1f s after the kill, more than %.0f s", resume, RESUME_TARGET_SECONDS));
       if (!dupsFromFaulted) note("FAIL: a duplicate came from an account the fault did not touch: " + checker.getProperty("duplicate-senders"));
       writeNotes();
       return new Outcome(number, passed, checker, faultTimes.size(), duplicateBound, dupsFromFaulted, resume,
@@ -475,6 +478,9 @@ public final class SendingBench {
       }
       return peak;
     }
+
+    /** The longest a campaign may go without a message after a kill (a target of the fault scenarios). */
+    private static final double RESUME_TARGET_SECONDS = 15.0;
 
     /** How many times the baseline runs; its median is the figure (one run alone moves with the disk's state). */
     private static final int BASELINE_RUNS = 3;
