@@ -78,6 +78,18 @@ class CampaignReadIT {
     deliveries = new DeliveryDirectory(database.dataSource(), executor);
   }
 
+  /**
+   * A campaign of one recipient, a@example.com, created, added, dispatched and sent, a second apart, at
+   * offsets {@code first} to {@code first + 3}.
+   */
+  private static List<EventEnvelope<CampaignEvent>> oneRecipientSent(String t, String c, long first) {
+    return List.of(
+        envelope(t, c, first, new CampaignEvent.CampaignCreated(t, c, spec(), T0)),
+        envelope(t, c, first + 1, new CampaignEvent.RecipientsAdded(1, 1, T0.plusSeconds(1))),
+        envelope(t, c, first + 2, dispatched(1, "a@example.com", T0.plusSeconds(2))),
+        envelope(t, c, first + 3, new CampaignEvent.RecipientSent(1, "acc1", ACCEPTED, T0.plusSeconds(3))));
+  }
+
   @AfterAll
   static void stop() {
     executor.shutdownNow();
@@ -130,12 +142,7 @@ class CampaignReadIT {
     String t = "t_one";
     String c = "winter";
     recipients(t, c, "a@example.com");
-    List<EventEnvelope<CampaignEvent>> journal =
-        List.of(
-            envelope(t, c, 8, new CampaignEvent.CampaignCreated(t, c, spec(), T0)),
-            envelope(t, c, 9, new CampaignEvent.RecipientsAdded(1, 1, T0.plusSeconds(1))),
-            envelope(t, c, 10, dispatched(1, "a@example.com", T0.plusSeconds(2))),
-            envelope(t, c, 11, new CampaignEvent.RecipientSent(1, "acc1", ACCEPTED, T0.plusSeconds(3))));
+    List<EventEnvelope<CampaignEvent>> journal = oneRecipientSent(t, c, 8);
     // The deliveries' projection had reached 10 (the dispatch); the listing's had stored no offset for this tag.
     inTransaction(session -> new DeliveryHandler().process(session, journal.subList(0, 3)));
 
@@ -155,12 +162,7 @@ class CampaignReadIT {
     String t = "t_new";
     String c = "spring";
     recipients(t, c, "a@example.com");
-    List<EventEnvelope<CampaignEvent>> journal =
-        List.of(
-            envelope(t, c, 1, new CampaignEvent.CampaignCreated(t, c, spec(), T0)),
-            envelope(t, c, 2, new CampaignEvent.RecipientsAdded(1, 1, T0.plusSeconds(1))),
-            envelope(t, c, 3, dispatched(1, "a@example.com", T0.plusSeconds(2))),
-            envelope(t, c, 4, new CampaignEvent.RecipientSent(1, "acc1", ACCEPTED, T0.plusSeconds(3))));
+    List<EventEnvelope<CampaignEvent>> journal = oneRecipientSent(t, c, 1);
     CampaignReadHandler handler = new CampaignReadHandler("tag-new");
 
     PooledJdbcSession rolledBack = new PooledJdbcSession(database.dataSource());
