@@ -5,12 +5,14 @@ import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -34,30 +36,44 @@ final class ScriptedSmtpServer implements AutoCloseable {
     Answer answer(String command, int connection, int messagesOnConnection);
   }
 
-  /** A reply, or none, and whether the connection ends after it. */
-  record Answer(String reply, boolean close, boolean cutContent) {
+  /**
+   * A reply, or none, and whether the connection ends after it; after a 354, whether the content is cut off
+   * after a few characters, or not read at all while the connection stays open.
+   */
+  record Answer(String reply, boolean close, boolean cutContent, boolean stopReading) {
     static Answer reply(String reply) {
-      return new Answer(reply, false, false);
+      return new Answer(reply, false, false, false);
     }
 
     static Answer replyAndClose(String reply) {
-      return new Answer(reply, true, false);
+      return new Answer(reply, true, false, false);
     }
 
     static Answer closeWithoutReply() {
-      return new Answer(null, true, false);
+      return new Answer(null, true, false, false);
     }
 
     /** For DATA: accept it, read part of the content, then close the connection. */
     static Answer cutDuringContent() {
-      return new Answer("354 End data with <CR><LF>.<CR><LF>", true, true);
+      return new Answer("354 End data with <CR><LF>.<CR><LF>", true, true, false);
+    }
+
+    /**
+     * For DATA: accept it, then read nothing more and keep the connection open until the client closes it or the
+     * server is closed. A content larger than what the socket buffers hold leaves the client blocked in a write.
+     */
+    static Answer stopReadingContent() {
+      return new Answer("354 End data with <CR><LF>.<CR><LF>", false, false, true);
     }
 
     /** Say nothing and keep the connection open until the client gives up. */
     static Answer silence() {
-      return new Answer(null, false, false);
+      return new Answer(null, false, false, false);
     }
   }
+
+  /** The most the server's side of a connection buffers of what the client sends (the kernel may round it up). */
+  private static final int RECEIVE_BUFFER = 8 * 1024;
 
   private final ServerSocket serverSocket;
   private final Script script;
@@ -70,10 +86,15 @@ final class ScriptedSmtpServer implements AutoCloseable {
   private final List<String> commands = new CopyOnWriteArrayList<>();
   private final List<String> messages = new CopyOnWriteArrayList<>();
   private final List<Socket> sockets = new CopyOnWriteArrayList<>();
+  /** Released when the server closes: connections that stopped reading end then. */
+  private final CountDownLatch closing = new CountDownLatch(1);
 
   private ScriptedSmtpServer(Script script) throws IOException {
     this.script = script;
-    this.serverSocket = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+    this.serverSocket = new ServerSocket();
+    // Set before binding, so that every accepted connection has it from its start.
+    serverSocket.setReceiveBufferSize(RECEIVE_BUFFER);
+    serverSocket.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 50);
     threads.execute(this::acceptLoop);
   }
 
@@ -101,6 +122,7 @@ final class ScriptedSmtpServer implements AutoCloseable {
 
   @Override
   public void close() throws IOException {
+    closing.countDown();
     serverSocket.close();
     for (Socket socket : sockets) socket.close();
     threads.shutdownNow();
@@ -134,6 +156,12 @@ final class ScriptedSmtpServer implements AutoCloseable {
           in.read(new char[CHARACTERS_BEFORE_CUT]);
           return;
         }
+        if (answer.stopReading()) {
+          say(out, answer);
+          // Reads nothing more: the client's writes fill the buffers and block until it gives up.
+          closing.await();
+          return;
+        }
         boolean dataAccepted = line.equalsIgnoreCase("DATA") && answer.reply() != null && answer.reply().startsWith("354");
         if (!say(out, answer)) return;
         if (dataAccepted) {
@@ -145,6 +173,8 @@ final class ScriptedSmtpServer implements AutoCloseable {
       }
     } catch (IOException e) {
       // The client went away or the test closed the server: this connection is over.
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
     }
   }
 

@@ -6,8 +6,12 @@ import static outreach.mail.message.SampleMessage.sample;
 
 import jakarta.mail.internet.MimeMessage;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import outreach.mail.message.MessageComposer;
 import outreach.mail.smtp.ScriptedSmtpServer.Answer;
 
@@ -82,6 +86,49 @@ class SmtpConnectionScriptedTest {
       assertThat(result.uncertain()).isTrue();
       assertThat(result.detail()).containsIgnoringCase("timed out");
       assertThat(server.messages()).as("the server did get the whole message").hasSize(1);
+    }
+  }
+
+  @Test
+  @Timeout(60)
+  void aServerThatStopsReadingTheContentEndsTheSendOnceTheWriteTimesOut() throws Exception {
+    try (ScriptedSmtpServer server =
+            ScriptedSmtpServer.start((c, n, m) -> c.equals("DATA") ? Answer.stopReadingContent() : null);
+        SmtpConnection smtp = new SmtpConnection(settings(server.port(), Duration.ofMillis(500)))) {
+      // Far more than the socket buffers of both sides hold, so the client blocks in a write.
+      MimeMessage huge = MessageComposer.compose(sample().text("A line of a long message body.\n".repeat(600_000)).build());
+
+      SendResult result = smtp.send(huge, BOUNCE, BOB);
+
+      assertThat(result.replyClass()).isEqualTo(SmtpReplyClass.CONNECTION);
+      assertThat(result.uncertain()).as("part of the content went out").isTrue();
+      assertThat(smtp.isOpen()).isFalse();
+      assertThat(server.messages()).isEmpty();
+    }
+  }
+
+  @Test
+  void everySessionTimesItsWritesOnOneSharedThreadNotOneOfItsOwn() throws Exception {
+    Set<Thread> before = Thread.getAllStackTraces().keySet();
+    List<SmtpConnection> sessions = new ArrayList<>();
+    try (ScriptedSmtpServer server = ScriptedSmtpServer.start((c, n, m) -> null)) {
+      for (int i = 0; i < 10; i++) {
+        SmtpConnection smtp = new SmtpConnection(settings(server.port()));
+        sessions.add(smtp);
+        assertThat(smtp.send(message(), BOUNCE, BOB).accepted()).isTrue();
+      }
+
+      List<String> started =
+          Thread.getAllStackTraces().keySet().stream()
+              .filter(t -> !before.contains(t))
+              .map(Thread::getName)
+              .filter(name -> !name.equals("scripted-smtp"))
+              .distinct()
+              .toList();
+      assertThat(started).as("threads started by 10 open sessions").isSubsetOf(SmtpConnection.WRITE_TIMEOUT_THREAD);
+      assertThat(server.messages()).hasSize(10);
+    } finally {
+      sessions.forEach(SmtpConnection::close);
     }
   }
 

@@ -69,6 +69,8 @@ class SmtpSettingsTest {
     assertThat(p.getProperty("mail.smtp.connectiontimeout")).isEqualTo("10000");
     assertThat(p.getProperty("mail.smtp.timeout")).isEqualTo("30000");
     assertThat(p.getProperty("mail.smtp.writetimeout")).isEqualTo("30000");
+    assertThat(p.get("mail.smtp.executor.writetimeout")).as("one scheduler for every session").isSameAs(
+        SmtpConnection.properties(settings(TransportSecurity.TLS, true)).get("mail.smtp.executor.writetimeout"));
     assertThat(p.getProperty("mail.smtp.auth")).isEqualTo("true");
     assertThat(p.getProperty("mail.smtp.localhost")).isEqualTo("mta1.acme.com");
     assertThat(p.values()).doesNotContain("s3cret-pa55");
