@@ -6,6 +6,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.sql.Timestamp;
 import java.sql.Types;
 import java.time.Instant;
@@ -283,8 +284,17 @@ final class DeliveryHandler extends JdbcHandler<List<EventEnvelope<CampaignEvent
     return Optional.empty();
   }
 
+  /**
+   * Pending rows written at once from which the table's planner statistics are brought up to date: the updates
+   * that follow join their changes to the rows by key, and PostgreSQL plans that join from the statistics. Left to
+   * autovacuum (within a minute or more), a table that had just grown by a large upload was planned as the small
+   * one it had been: the campaign's sends then updated their rows through a scan of the whole table each time.
+   */
+  static final int ANALYZE_AFTER_ROWS = 10_000;
+
   private static int addPending(Connection c, String tenant, String campaign, CampaignEvent.RecipientsAdded added)
       throws SQLException {
+    int written;
     try (PreparedStatement s = c.prepareStatement(ADD_PENDING)) {
       Timestamp at = Timestamp.from(added.at());
       s.setTimestamp(1, at);
@@ -292,8 +302,15 @@ final class DeliveryHandler extends JdbcHandler<List<EventEnvelope<CampaignEvent
       s.setString(3, tenant);
       s.setString(4, campaign);
       s.setLong(5, added.lastSeq());
-      return s.executeUpdate();
+      written = s.executeUpdate();
     }
+    if (written >= ANALYZE_AFTER_ROWS) {
+      // Within the transaction: its own new rows count, and it blocks no reader or writer of the table.
+      try (Statement s = c.createStatement()) {
+        s.execute("ANALYZE delivery");
+      }
+    }
+    return written;
   }
 
   /**

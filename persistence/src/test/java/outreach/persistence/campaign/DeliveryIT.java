@@ -12,6 +12,7 @@ import java.util.Random;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -395,6 +396,40 @@ class DeliveryIT {
       applyGroup(whole, "c", events);
 
       assertThat(all(whole, "c")).as("round %d: %s", round, events).usingRecursiveComparison().isEqualTo(all(single, "c"));
+    }
+  }
+
+  @Test
+  void aLargeUploadBringsThePlannersCountOfRowsUpToDateAtOnce() throws Exception {
+    String t = "t_large";
+    int n = DeliveryHandler.ANALYZE_AFTER_ROWS;
+    String[] emails = IntStream.rangeClosed(1, n).mapToObj(i -> "r" + i + "@example.com").toArray(String[]::new);
+    recipients(t, "c", emails);
+
+    apply(t, "c", new CampaignEvent.RecipientsAdded(n, n, T0));
+
+    // Fewer than 30,000 rows in all: ANALYZE reads every one, so its count is exact.
+    assertThat(sql("SELECT reltuples::bigint FROM pg_class WHERE relname = 'delivery'"))
+        .as("the planner's count of rows, without waiting for autovacuum")
+        .isEqualTo(sql("SELECT count(*) FROM delivery"));
+    assertThat(sql("SELECT count(*) FROM delivery WHERE tenant_id = 't_large'")).isEqualTo(n);
+  }
+
+  @Test
+  void rowsAreFoundByTheirKeyOnly() throws Exception {
+    assertThat(sql("SELECT count(*) FROM pg_indexes WHERE tablename = 'delivery'"))
+        .as("an index on a column the updates change moves every update's entry in it")
+        .isEqualTo(1);
+    assertThat(sql("SELECT count(*) FROM pg_indexes WHERE tablename = 'delivery' AND indexname = 'delivery_pkey'"))
+        .isEqualTo(1);
+  }
+
+  private static long sql(String query) throws Exception {
+    try (var c = database.dataSource().getConnection(); var s = c.createStatement(); var rs = s.executeQuery(query)) {
+      rs.next();
+      long value = rs.getLong(1);
+      c.commit();
+      return value;
     }
   }
 
