@@ -76,7 +76,8 @@ start() {
   fi
   printf '%s\n' "$port" "$*" >"$dir/options"
   echo "=== smtp-sink.sh $(date -u +%Y-%m-%dT%H:%M:%SZ) start: $*" >>"$dir/smtp-sink.log"
-  nohup "$SINK" "${user[@]}" -v -h "$name" -d "$dir/dumps/%Y%m%d%H%M%S." "$@" "$HOST:$port" 100 \
+  # A listen queue of 4096 (capped by net.core.somaxconn): with 100, accounts connecting at once lost SYNs.
+  nohup "$SINK" "${user[@]}" -v -h "$name" -d "$dir/dumps/%Y%m%d%H%M%S." "$@" "$HOST:$port" 4096 \
     >>"$dir/smtp-sink.log" 2>&1 </dev/null &
   pid=$!
   echo "$pid" >"$dir/smtp-sink.pid"
