@@ -211,6 +211,35 @@ class TagBoundedReadJournalDaoIT {
     }
   }
 
+  @Test
+  void thePollIsPlannedWithItsValuesEveryTimeNeverOnceForAll() throws Exception {
+    TagBoundedReadJournalDao ours = (TagBoundedReadJournalDao) dao;
+    String sql =
+        TagBoundedReadJournalDao.eventsByTagSql(
+            "event_journal", ours.readJournalConfig().eventJournalTableConfiguration().columnNames(),
+            "event_tag", ours.readJournalConfig().eventTagTableConfiguration().columnNames());
+    try (Connection c = connection()) {
+      // Past the driver's threshold (5), after which it would prepare the statement on the server for good.
+      for (int poll = 0; poll < 10; poll++) {
+        try (PreparedStatement s = TagBoundedReadJournalDao.planEachTime(c, sql)) {
+          s.setString(1, "all");
+          for (int i = 2; i <= 5; i++) s.setLong(i, i % 2 == 0 ? poll * 50L : poll * 50L + 50);
+          s.setLong(6, 500);
+          try (ResultSet rs = s.executeQuery()) {
+            int n = 0;
+            while (rs.next()) n++;
+            assertThat(n).as("poll %d", poll).isPositive();
+          }
+        }
+      }
+      try (Statement s = c.createStatement();
+          ResultSet rs = s.executeQuery("SELECT count(*) FROM pg_prepared_statements WHERE statement LIKE '%event_tag%'")) {
+        rs.next();
+        assertThat(rs.getInt(1)).as("statements prepared on the server, whose plan may be made once without values").isZero();
+      }
+    }
+  }
+
   private static List<String> rows(ReadJournalDao from, String tag, long offset, long maxOffset, long max) throws Exception {
     scala.collection.immutable.Seq<Try<Tuple3<PersistentRepr, scala.collection.immutable.Set<String>, Object>>> seq =
         scala.jdk.javaapi.FutureConverters.asJava(
