@@ -191,6 +191,7 @@ public final class SendingBench {
       int messages,
       double seconds,
       double cpuSeconds,
+      double jitCpuSeconds,
       double postgresCpuSeconds,
       double sinkCpuSeconds,
       long journalRows,
@@ -206,10 +207,10 @@ public final class SendingBench {
     @Override
     public String toString() {
       return String.format(Locale.ROOT,
-          "%d messages in %.1f s = %.0f emails/s; CPU of the nodes %.1f s (%.2f ms per email), of PostgreSQL %.1f s,"
+          "%d messages in %.1f s = %.0f emails/s; CPU of the nodes %.1f s (%.2f ms per email; their JIT compilers %.1f s), of PostgreSQL %.1f s,"
               + " of smtp-sink %.1f s; %.2f journal rows per email;"
               + " peak heap %d MB; %d SMTP sessions at most; %d bytes per message%s",
-          messages, seconds, perSecond(), cpuSeconds, messages == 0 ? 0 : cpuSeconds * 1000 / messages,
+          messages, seconds, perSecond(), cpuSeconds, messages == 0 ? 0 : cpuSeconds * 1000 / messages, jitCpuSeconds,
           postgresCpuSeconds, sinkCpuSeconds, messages == 0 ? 0 : (double) journalRows / messages, peakHeapMb, peakSessions, meanMessageBytes,
           baselinePerSecond > 0
               ? String.format(Locale.ROOT, "; smtp-source baseline %.0f emails/s, ratio %.2f", baselinePerSecond, perSecond() / baselinePerSecond)
@@ -343,6 +344,8 @@ public final class SendingBench {
       Instant startedAt;
       double cpuAtStart;
       double cpuAtEnd;
+      double jitAtStart;
+      double jitAtEnd;
       double[] othersAtStart;
       double[] othersAtEnd;
       long rowsAtStart;
@@ -353,6 +356,7 @@ public final class SendingBench {
         writePlan(tenants);
         syncFileSystems();
         cpuAtStart = cpuSeconds(cluster);
+        jitAtStart = jitCpuSeconds(cluster);
         othersAtStart = otherCpuSeconds(sink);
         rowsAtStart = journalRows();
         startedAt = Instant.now();
@@ -361,6 +365,7 @@ public final class SendingBench {
         injectFaults(cluster, sink, tenants);
         awaitCompletion(cluster, tenants);
         cpuAtEnd = cpuSeconds(cluster);
+        jitAtEnd = jitCpuSeconds(cluster);
         othersAtEnd = otherCpuSeconds(sink);
         rowsAtEnd = journalRows();
         readModelLag = awaitReadModel(cluster, tenants, sink);
@@ -369,7 +374,7 @@ public final class SendingBench {
         sink.close();
         database.close();
       }
-      Throughput throughput = throughput(sink, startedAt, cpuAtEnd - cpuAtStart,
+      Throughput throughput = throughput(sink, startedAt, cpuAtEnd - cpuAtStart, jitAtEnd - jitAtStart,
           othersAtEnd[0] - othersAtStart[0], othersAtEnd[1] - othersAtStart[1], rowsAtEnd - rowsAtStart);
       note("throughput: " + throughput + "; " + readModelLag);
       Properties checker = check(sink);
@@ -395,6 +400,37 @@ public final class SendingBench {
       double total = 0;
       for (ClusterHarness.Node n : cluster.runningNodes()) {
         total += n.process().info().totalCpuDuration().map(d -> d.toNanos() / 1e9).orElse(0.0);
+      }
+      return total;
+    }
+
+    /** Linux's clock ticks per second in /proc/<pid>/task/<tid>/stat (USER_HZ). */
+    private static final double CLOCK_TICKS = 100.0;
+
+    /**
+     * CPU seconds of the nodes' JIT compiler threads so far (Linux, from /proc): how much of a run's CPU went to
+     * compiling rather than sending. A thread the JVM has ended since takes its count with it.
+     */
+    private double jitCpuSeconds(ClusterHarness cluster) {
+      double total = 0;
+      for (ClusterHarness.Node n : cluster.runningNodes()) {
+        Path tasks = Path.of("/proc", String.valueOf(n.process().pid()), "task");
+        try (var ids = Files.list(tasks)) {
+          for (Path task : ids.toList()) {
+            try {
+              String stat = Files.readString(task.resolve("stat"));
+              String comm = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+              if (!comm.startsWith("C1 Compiler") && !comm.startsWith("C2 Compiler")) continue;
+              // After the name: state, then ppid...; utime and stime are the 12th and 13th fields from state.
+              String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+              total += (Long.parseLong(fields[11]) + Long.parseLong(fields[12])) / CLOCK_TICKS;
+            } catch (IOException | RuntimeException e) {
+              // The thread ended while being read: its time is gone with it.
+            }
+          }
+        } catch (IOException e) {
+          // No /proc (not Linux), or the node exited: nothing to count.
+        }
       }
       return total;
     }
@@ -434,7 +470,8 @@ public final class SendingBench {
       return new double[] {postgres, smtp};
     }
 
-    private Throughput throughput(SmtpSink sink, Instant startedAt, double cpu, double postgresCpu, double sinkCpu, long rows) {
+    private Throughput throughput(
+        SmtpSink sink, Instant startedAt, double cpu, double jitCpu, double postgresCpu, double sinkCpu, long rows) {
       List<SmtpSink.Message> messages = sink.messages();
       Instant last = messages.isEmpty() ? startedAt : messages.get(messages.size() - 1).receivedAt();
       double seconds = Duration.between(startedAt, last).toNanos() / 1e9;
@@ -449,7 +486,7 @@ public final class SendingBench {
       long mean = messages.isEmpty() ? 0 : bytes / messages.size();
       int sessions = peakSessions(sink.log());
       double baseline = s.baseline ? baseline(messages.size(), Math.max(1, sessions), mean) : 0;
-      return new Throughput(messages.size(), seconds, cpu, postgresCpu, sinkCpu, rows, peakHeapMb(), sessions, mean, baseline);
+      return new Throughput(messages.size(), seconds, cpu, jitCpu, postgresCpu, sinkCpu, rows, peakHeapMb(), sessions, mean, baseline);
     }
 
     /** The most SMTP sessions open at once, from the sink's log (connect and disconnect lines). */
