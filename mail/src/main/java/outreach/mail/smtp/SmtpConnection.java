@@ -58,7 +58,8 @@ public final class SmtpConnection implements AutoCloseable {
   /**
    * Arms the write timeout of every session. Without it Jakarta Mail starts a scheduler thread of its own for
    * each connection and wakes it on every write: with a connection per account, a node sending through 1,200
-   * accounts ran 1,200 such threads and spent more time waking them than on the SMTP conversations. A write
+   * accounts ran 1,200 such threads, and waking them and switching to them took about an eighth of the
+   * machine's CPU; the node's CPU per email fell from 0.84-1.04 ms to 0.59 ms with this thread. A write
    * schedules its timeout here and cancels it when it returns; a cancelled timeout leaves the queue at once,
    * and a new one never goes ahead of those already waiting, so the thread sleeps through writes that end in
    * time.
