@@ -1030,19 +1030,20 @@ public final class SendingBench {
 
     /** The campaign's delivery statistics: the read model the campaign-read projection keeps. */
     JsonNode statistics() {
-      for (ClusterHarness.Node n : cluster.runningNodes()) {
-        HttpJson.Response r = cluster.get(n.number(), "/v1/campaigns/" + CAMPAIGN + "/statistics", key);
-        if (r.status() == 200 && r.json() != null) return r.json();
-      }
-      throw new IllegalStateException("no node answers for the statistics of " + label);
+      return fromAnyNode("/v1/campaigns/" + CAMPAIGN + "/statistics", "the statistics");
     }
 
     JsonNode campaign(String campaign) {
+      return fromAnyNode("/v1/campaigns/" + campaign, "the campaign");
+    }
+
+    /** The first answer of a running node to a GET of {@code path}; a node that cannot answer now is passed over. */
+    private JsonNode fromAnyNode(String path, String what) {
       for (ClusterHarness.Node n : cluster.runningNodes()) {
-        HttpJson.Response r = cluster.get(n.number(), "/v1/campaigns/" + campaign, key);
+        HttpJson.Response r = cluster.get(n.number(), path, key);
         if (r.status() == 200 && r.json() != null) return r.json();
       }
-      throw new IllegalStateException("no node answers for the campaign of " + label);
+      throw new IllegalStateException("no node answers for " + what + " of " + label);
     }
 
     String status() {
