@@ -51,6 +51,13 @@ class NodeConfigTest {
   }
 
   @Test
+  void theJournalWritesItsBatchesAsOneInsertAndReadsTagsThroughTheBoundedPoll() {
+    Config c = load("");
+    assertThat(c.getString("jdbc-journal.dao")).isEqualTo("outreach.persistence.BatchedJournalDao");
+    assertThat(c.getString("jdbc-read-journal.dao")).isEqualTo("outreach.persistence.TagBoundedReadJournalDao");
+  }
+
+  @Test
   void secretsAreRequired() {
     assertThatThrownBy(() -> Secrets.fromConfig(load("outreach.security.admin-token = \"0123456789abcdef\"")))
         .isInstanceOf(StartupException.class).hasMessageContaining("OUTREACH_MASTER_KEY");

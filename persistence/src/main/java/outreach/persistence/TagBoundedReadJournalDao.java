@@ -181,7 +181,8 @@ public class TagBoundedReadJournalDao extends DefaultReadJournalDao {
         + " ORDER BY t." + t.eventId() + " LIMIT ?";
   }
 
-  private static String qualified(Option<String> schema, String table) {
+  /** The table's name, with its schema when one is configured. */
+  static String qualified(Option<String> schema, String table) {
     return schema.isDefined() ? schema.get() + "." + table : table;
   }
 }
