@@ -167,6 +167,14 @@ class AuditIT {
     assertThat(types(bravoTrail)).contains("SendsReserved", "ReservationReleased").endsWith("DomainDeferred");
     assertThat(reservedMessages(alphaTrail)).hasSize(3);
     assertThat(reservedMessages(bravoTrail)).hasSize(2);
+    // Every send the server accepted is settled in the tenant's trail (inside a later reservation or on its
+    // own); the one the account refused is released instead.
+    List<String> bravoReleased = bravoTrail.stream().filter(i -> i.get("type").asText().equals("ReservationReleased"))
+        .map(i -> i.get("event").get("messageId").asText()).toList();
+    assertThat(bravoReleased).hasSize(1);
+    assertThat(settledMessages(alphaTrail)).containsExactlyInAnyOrderElementsOf(reservedMessages(alphaTrail));
+    assertThat(settledMessages(bravoTrail))
+        .containsExactlyInAnyOrderElementsOf(reservedMessages(bravoTrail).stream().filter(id -> !bravoReleased.contains(id)).toList());
     // The deferral is the same journal event in both trails, with the journal's sequence number.
     assertThat(alphaTrail.get(alphaTrail.size() - 1).get("sequenceNr")).isEqualTo(bravoTrail.get(bravoTrail.size() - 1).get("sequenceNr"));
 
@@ -269,6 +277,17 @@ class AuditIT {
     List<String> ids = new ArrayList<>();
     for (JsonNode i : items) {
       if (i.get("type").asText().equals("SendsReserved")) i.get("event").get("reservations").forEach(r -> ids.add(r.get("messageId").asText()));
+    }
+    return ids;
+  }
+
+  /** The messages whose sends the trail settles: in a reservation's {@code settled}, or a settlement of their own. */
+  private static List<String> settledMessages(List<JsonNode> items) {
+    List<String> ids = new ArrayList<>();
+    for (JsonNode i : items) {
+      String type = i.get("type").asText();
+      if (type.equals("SendsReserved")) i.get("event").get("settled").forEach(id -> ids.add(id.asText()));
+      if (type.equals("SendsSettled")) i.get("event").get("messageIds").forEach(id -> ids.add(id.asText()));
     }
     return ids;
   }
