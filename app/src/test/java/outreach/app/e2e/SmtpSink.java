@@ -295,19 +295,26 @@ public final class SmtpSink implements AutoCloseable {
         + START_TIMEOUT.toSeconds() + " s:\n" + E2eSupport.tail(log, 30));
   }
 
+  /**
+   * Signals the sink through its process handle, not {@link Process#destroy()}: that also closes the
+   * pipe the reader drains, and the lines the sink wrote in its last milliseconds (a RCPT it refused
+   * just before the stop, say) were lost with it, so the checker counted a refused recipient as lost.
+   * The reader reads the pipe to its end once the process is gone.
+   */
   private void stopProcess() {
     Process p = process;
     if (p == null) return;
+    ProcessHandle handle = p.toHandle();
     if (p.isAlive()) {
-      p.destroy();
+      handle.destroy();
       try {
         if (!p.waitFor(5, TimeUnit.SECONDS)) {
-          p.destroyForcibly();
+          handle.destroyForcibly();
           p.waitFor(5, TimeUnit.SECONDS);
         }
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
-        p.destroyForcibly();
+        handle.destroyForcibly();
       }
     }
     awaitReader();
@@ -318,7 +325,7 @@ public final class SmtpSink implements AutoCloseable {
     Thread t = reader;
     if (t == null) return;
     try {
-      t.join(2_000);
+      t.join(10_000);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
