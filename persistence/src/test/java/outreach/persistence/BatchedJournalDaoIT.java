@@ -22,7 +22,6 @@ import akka.serialization.Serializer;
 import akka.serialization.Serializers;
 import akka.stream.Materializer;
 import com.typesafe.config.Config;
-import com.typesafe.config.ConfigFactory;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
@@ -31,7 +30,6 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -65,20 +63,7 @@ class BatchedJournalDaoIT {
     Database.migrate(postgres.settings(2));
     testKit =
         ActorTestKit.create(
-            ConfigFactory.parseMap(
-                    Map.of(
-                        "akka-persistence-jdbc.shared-databases.default.db.url", postgres.jdbcUrl(),
-                        "akka-persistence-jdbc.shared-databases.default.db.user", "postgres",
-                        "akka-persistence-jdbc.shared-databases.default.db.password", ""))
-                .withFallback(
-                    ConfigFactory.parseString(
-                        """
-                        akka-persistence-jdbc.shared-databases.default {
-                          profile = "slick.jdbc.PostgresProfile$"
-                          db { driver = "org.postgresql.Driver", numThreads = 4, maxConnections = 4, minConnections = 1 }
-                        }
-                        jdbc-journal { use-shared-db = "default", parallelism = 2 }
-                        """)));
+            PluginTestConfig.on(postgres, 4, "jdbc-journal { use-shared-db = \"default\", parallelism = 2 }"));
     ActorSystem system = Adapter.toClassic(testKit.system());
     serialization = SerializationExtension.get(system);
     Config journal = system.settings().config().getConfig("jdbc-journal");

@@ -14,7 +14,6 @@ import akka.serialization.SerializationExtension;
 import akka.serialization.Serializer;
 import akka.serialization.Serializers;
 import akka.stream.javadsl.Sink;
-import com.typesafe.config.ConfigFactory;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
@@ -22,7 +21,6 @@ import java.sql.ResultSet;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -48,28 +46,20 @@ class TagBoundedReadJournalDaoIT {
     Database.migrate(postgres.settings(2));
     testKit =
         ActorTestKit.create(
-            ConfigFactory.parseMap(
-                    Map.of(
-                        "akka-persistence-jdbc.shared-databases.default.db.url", postgres.jdbcUrl(),
-                        "akka-persistence-jdbc.shared-databases.default.db.user", "postgres",
-                        "akka-persistence-jdbc.shared-databases.default.db.password", ""))
-                .withFallback(
-                    ConfigFactory.parseString(
-                        """
-                        akka.persistence.journal.plugin = "jdbc-journal"
-                        akka.persistence.snapshot-store.plugin = "jdbc-snapshot-store"
-                        akka-persistence-jdbc.shared-databases.default {
-                          profile = "slick.jdbc.PostgresProfile$"
-                          db { driver = "org.postgresql.Driver", numThreads = 2, maxConnections = 2, minConnections = 1 }
-                        }
-                        jdbc-journal.use-shared-db = "default"
-                        jdbc-snapshot-store.use-shared-db = "default"
-                        jdbc-read-journal {
-                          use-shared-db = "default"
-                          refresh-interval = 100ms
-                          dao = "outreach.persistence.TagBoundedReadJournalDao"
-                        }
-                        """)));
+            PluginTestConfig.on(
+                postgres,
+                2,
+                """
+                akka.persistence.journal.plugin = "jdbc-journal"
+                akka.persistence.snapshot-store.plugin = "jdbc-snapshot-store"
+                jdbc-journal.use-shared-db = "default"
+                jdbc-snapshot-store.use-shared-db = "default"
+                jdbc-read-journal {
+                  use-shared-db = "default"
+                  refresh-interval = 100ms
+                  dao = "outreach.persistence.TagBoundedReadJournalDao"
+                }
+                """));
     Serialization serialization = SerializationExtension.get(testKit.system());
     journal(serialization);
     akka.persistence.jdbc.query.scaladsl.JdbcReadJournal readJournal =
