@@ -58,6 +58,14 @@ class NodeConfigTest {
   }
 
   @Test
+  void theDefaultDispatcherHasAThreadPerCoreAndAtLeastTwo() {
+    Config fj = load("").getConfig("akka.actor.default-dispatcher.fork-join-executor");
+    int threads = akka.dispatch.ThreadPoolConfig.scaledPoolSize(
+        fj.getInt("parallelism-min"), fj.getDouble("parallelism-factor"), fj.getInt("parallelism-max"));
+    assertThat(threads).isEqualTo(Math.max(2, Runtime.getRuntime().availableProcessors()));
+  }
+
+  @Test
   void secretsAreRequired() {
     assertThatThrownBy(() -> Secrets.fromConfig(load("outreach.security.admin-token = \"0123456789abcdef\"")))
         .isInstanceOf(StartupException.class).hasMessageContaining("OUTREACH_MASTER_KEY");
