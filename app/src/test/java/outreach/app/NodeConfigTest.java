@@ -3,6 +3,7 @@ package outreach.app;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import akka.dispatch.ThreadPoolConfig;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import java.util.List;
@@ -60,7 +61,7 @@ class NodeConfigTest {
   @Test
   void theDefaultDispatcherHasAThreadPerCoreAndAtLeastTwo() {
     Config fj = load("").getConfig("akka.actor.default-dispatcher.fork-join-executor");
-    int threads = akka.dispatch.ThreadPoolConfig.scaledPoolSize(
+    int threads = ThreadPoolConfig.scaledPoolSize(
         fj.getInt("parallelism-min"), fj.getDouble("parallelism-factor"), fj.getInt("parallelism-max"));
     assertThat(threads).isEqualTo(Math.max(2, Runtime.getRuntime().availableProcessors()));
   }

@@ -680,9 +680,9 @@ public final class SendingBench {
     /**
      * After the warm-up: waits (at most 2 minutes) until the nodes' JIT compilers have used less than
      * {@link #COMPILERS_IDLE_SHARE} of a core over {@link #COMPILERS_IDLE_SPAN}. On two busy cores the compilers fall
-     * behind, so the methods the warm-up made hot are still queued for compilation when it ends; without this wait
-     * the measured campaign pays for the warm-up's compilations. What the measured campaign itself compiles still
-     * counts (the JIT's CPU is printed with the figures).
+     * behind, so some methods the warm-up made hot are still queued for compilation when it ends; without this wait
+     * the measured campaign would pay for them. What the measured campaign itself compiles, most of the JIT's work
+     * in it, still counts (the JIT's CPU is printed with the figures).
      */
     private void awaitCompilersIdle(ClusterHarness cluster) {
       long t0 = System.nanoTime();
