@@ -71,10 +71,11 @@ public final class Campaign
 
   /**
    * A running campaign's snapshot holds every send in flight and every account's next turn, so it grows with the
-   * campaign's accounts; a busy campaign writes thousands of events a minute. Recovery replays at most this
-   * many events, each a few map operations.
+   * campaign's accounts; a busy campaign writes thousands of events a minute, most of them in batches of tens
+   * (at most {@link CampaignEvent#MAX_BATCH}). Recovery replays at most this many journal entries, each event in
+   * them a few map operations.
    */
-  private static final int SNAPSHOT_EVERY = 2_000;
+  private static final int SNAPSHOT_EVERY = 500;
   private static final String PUMP_TIMER = "pump";
   private static final String RECHECK_TIMER = "recheck";
   /** How stale the accounts' fill may get before rotation asks them again. */
@@ -449,7 +450,7 @@ public final class Campaign
       return Effect().noReply();
     }
     return Effect()
-        .persist(events)
+        .persist(CampaignEvent.batched(events))
         .thenRun(
             st -> {
               for (Launch l : launches) launch(l);
@@ -665,7 +666,7 @@ public final class Campaign
 
   private ReplyEffect<CampaignEvent, CampaignState> persistAndContinue(List<CampaignEvent> events) {
     return Effect()
-        .persist(events)
+        .persist(CampaignEvent.batched(events))
         .thenRun(
             st -> {
               CampaignState.Defined d = (CampaignState.Defined) st;
@@ -826,7 +827,14 @@ public final class Campaign
                   .build();
             })
         .onEvent(CampaignEvent.RecipientFailed.class, (s, e) -> with(s).removeInFlight(e.seq()).tally(tally(s, 0, 1, 0, 0, 0)).build())
-        .onEvent(CampaignEvent.RecipientBounced.class, (s, e) -> with(s).removeInFlight(e.seq()).tally(tally(s, 0, 0, 1, 0, 0)).build());
+        .onEvent(CampaignEvent.RecipientBounced.class, (s, e) -> with(s).removeInFlight(e.seq()).tally(tally(s, 0, 0, 1, 0, 0)).build())
+        .onEvent(
+            CampaignEvent.Batch.class,
+            (s, e) -> {
+              CampaignState state = s;
+              for (CampaignEvent event : e.events()) state = apply(state, event);
+              return state;
+            });
     return builder.build();
   }
 

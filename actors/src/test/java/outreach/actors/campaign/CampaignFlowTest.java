@@ -214,6 +214,18 @@ class CampaignFlowTest {
     assertThat(first.subject()).isEqualTo("Hi R1");
     assertThat(first.text()).isEqualTo("Hello R1 at Co1");
     assertThat(first.unsubscribeUrl()).startsWith("https://o.example/u/");
+
+    // A round's dispatches, and the outcomes heard while a write was under way, are one journal entry each.
+    List<Object> journal = PersistenceTestKit.create(testKit.system()).persistedInStorage("Campaign|" + EntityIds.of(TENANT, "c-basic"));
+    List<CampaignEvent> events = journal.stream().flatMap(e -> CampaignEvent.each((CampaignEvent) e).stream()).toList();
+    assertThat(events).filteredOn(CampaignEvent.RecipientDispatched.class::isInstance).hasSize(30);
+    assertThat(events).filteredOn(CampaignEvent.RecipientSent.class::isInstance).hasSize(30);
+    assertThat(journal).hasAtLeastOneElementOfType(CampaignEvent.Batch.class).hasSizeLessThan(events.size());
+    // The audit's fold of the entries ends where the campaign is.
+    CampaignState folded = new CampaignState.Empty();
+    for (Object entry : journal) folded = Campaign.apply(folded, (CampaignEvent) entry);
+    assertThat(((CampaignState.Defined) folded).tally().sent()).isEqualTo(30);
+    assertThat(((CampaignState.Defined) folded).status()).isEqualTo(CampaignStatus.COMPLETED);
   }
 
   @Test
@@ -304,8 +316,11 @@ class CampaignFlowTest {
                 new CampaignEvent.CampaignCreated(TENANT, campaign, spec(List.of("r1")), t),
                 new CampaignEvent.RecipientsAdded(3, 3, t),
                 new CampaignEvent.CampaignStarted(t),
-                new CampaignEvent.RecipientDispatched(1, list.get(0).email(), list.get(0).variables(), delivered, "r1", 1, false, t, t),
-                new CampaignEvent.RecipientDispatched(2, list.get(1).email(), list.get(1).variables(), lost, "r1", 1, false, t, t)));
+                new CampaignEvent.Batch(
+                    List.of(
+                        new CampaignEvent.RecipientDispatched(1, list.get(0).email(), list.get(0).variables(), delivered, "r1", 1, false, t, t),
+                        new CampaignEvent.RecipientDispatched(2, list.get(1).email(), list.get(1).variables(), lost, "r1", 1, false, t, t)),
+                    t)));
 
     ClusterSharding.get(testKit.system())
         .entityRefFor(CampaignKeys.ENTITY_KEY, EntityIds.of(TENANT, campaign))

@@ -59,31 +59,33 @@ final class CampaignViewHandler extends JdbcHandler<List<EventEnvelope<CampaignE
   }
 
   /**
-   * Applies a group of envelopes in order, except that the outcome counters of each campaign are summed over
-   * the group and written with one update when the group ends (or before any other change to the listing,
-   * which keeps creation and deletion in their place). Sums commute, so the row ends as one-by-one would leave it.
+   * Applies a group of envelopes in order, the events of a batch in theirs, except that the outcome counters of
+   * each campaign are summed over the group and written with one update when the group ends (or before any other
+   * change to the listing, which keeps creation and deletion in their place). Sums commute, so the row ends as
+   * one-by-one would leave it.
    */
   @Override
   public void process(PooledJdbcSession session, List<EventEnvelope<CampaignEvent>> envelopes) throws Exception {
     Map<List<String>, Counts> counts = new LinkedHashMap<>();
     for (EventEnvelope<CampaignEvent> envelope : envelopes) {
-      CampaignEvent event = envelope.event();
       String entityId = envelope.persistenceId().substring(envelope.persistenceId().indexOf('|') + 1);
       String tenant = EntityIds.tenantOf(entityId);
       String campaign = EntityIds.localIdOf(entityId);
-      Optional<Counter> counter = counter(event);
-      if (counter.isPresent()) {
-        counts.computeIfAbsent(List.of(tenant, campaign), k -> new Counts()).add(counter.get(), event.at());
-        if (event instanceof CampaignEvent.RecipientBounced e) {
-          // A hard bounce is final for the tenant, not only for this campaign (suppressed at once).
-          session.withConnection(
-              c -> SuppressionStore.insert(c, tenant, e.email(), SuppressionReason.HARD_BOUNCE, campaign, e.at()));
+      for (CampaignEvent event : CampaignEvent.each(envelope.event())) {
+        Optional<Counter> counter = counter(event);
+        if (counter.isPresent()) {
+          counts.computeIfAbsent(List.of(tenant, campaign), k -> new Counts()).add(counter.get(), event.at());
+          if (event instanceof CampaignEvent.RecipientBounced e) {
+            // A hard bounce is final for the tenant, not only for this campaign (suppressed at once).
+            session.withConnection(
+                c -> SuppressionStore.insert(c, tenant, e.email(), SuppressionReason.HARD_BOUNCE, campaign, e.at()));
+          }
+          continue;
         }
-        continue;
+        if (!changesListing(event)) continue;
+        writeCounts(session, counts);
+        apply(session, tenant, campaign, event);
       }
-      if (!changesListing(event)) continue;
-      writeCounts(session, counts);
-      apply(session, tenant, campaign, event);
     }
     writeCounts(session, counts);
   }

@@ -135,8 +135,8 @@ final class DeliveryHandler extends JdbcHandler<List<EventEnvelope<CampaignEvent
   private record Row(String tenant, String campaign, long seq) {}
 
   /**
-   * Applies a group of envelopes in order. The changes of a group to one recipient's row (typically its
-   * dispatch and its outcome) are folded into one, and the row updates go to the database as one statement; an
+   * Applies a group of envelopes in order, the events of a batch in theirs. The changes of a group to one
+   * recipient's row (typically its dispatch and its outcome) are folded into one, and the row updates go to the database as one statement; an
    * update that found no row (a recipient dispatched before its upload's pending rows were written) is done
    * again after it, with the insert it needs. Rows cannot appear during that statement, so every
    * update of such a recipient found none. An upload's pending rows are written between the changes before
@@ -149,26 +149,27 @@ final class DeliveryHandler extends JdbcHandler<List<EventEnvelope<CampaignEvent
           Map<Row, Pending> batch = new LinkedHashMap<>();
           try (PreparedStatement update = c.prepareStatement(UPDATE_ALL)) {
             for (EventEnvelope<CampaignEvent> envelope : envelopes) {
-              CampaignEvent event = envelope.event();
               String entityId = envelope.persistenceId().substring(envelope.persistenceId().indexOf('|') + 1);
               String tenant = EntityIds.tenantOf(entityId);
               String campaign = EntityIds.localIdOf(entityId);
-              if (event instanceof CampaignEvent.RecipientsAdded e) {
-                flush(c, update, batch);
-                addPending(c, tenant, campaign, e);
-                continue;
+              for (CampaignEvent event : CampaignEvent.each(envelope.event())) {
+                if (event instanceof CampaignEvent.RecipientsAdded e) {
+                  flush(c, update, batch);
+                  addPending(c, tenant, campaign, e);
+                  continue;
+                }
+                // The campaign's own life (created, started, paused...) does not touch a recipient.
+                Optional<Change> change = change(event);
+                if (change.isEmpty()) continue;
+                Row row = new Row(tenant, campaign, change.get().seq());
+                Pending before = batch.get(row);
+                if (before != null && !before.change().absorbs(change.get())) {
+                  flush(c, update, batch);
+                  before = null;
+                }
+                Change merged = before == null ? change.get() : before.change().then(change.get());
+                batch.put(row, new Pending(tenant, campaign, merged));
               }
-              // The campaign's own life (created, started, paused...) does not touch a recipient.
-              Optional<Change> change = change(event);
-              if (change.isEmpty()) continue;
-              Row row = new Row(tenant, campaign, change.get().seq());
-              Pending before = batch.get(row);
-              if (before != null && !before.change().absorbs(change.get())) {
-                flush(c, update, batch);
-                before = null;
-              }
-              Change merged = before == null ? change.get() : before.change().then(change.get());
-              batch.put(row, new Pending(tenant, campaign, merged));
             }
             flush(c, update, batch);
           }

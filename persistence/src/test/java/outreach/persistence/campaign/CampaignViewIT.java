@@ -193,28 +193,42 @@ class CampaignViewIT {
             new CampaignEvent.RecipientSent(6, "acc2", ok, T0.plusSeconds(10)));
     String single = "t_group_single";
     String whole = "t_group_whole";
-    apply(single, "c", new CampaignEvent.CampaignCreated(single, "c", spec("Grouped"), T0));
-    apply(whole, "c", new CampaignEvent.CampaignCreated(whole, "c", spec("Grouped"), T0));
+    String batched = "t_group_batched";
+    for (String t : List.of(single, whole, batched)) apply(t, "c", new CampaignEvent.CampaignCreated(t, "c", spec("Grouped"), T0));
 
     for (CampaignEvent e : events) apply(single, "c", e);
+    processGroup(whole, events);
+    // As the campaign writes them: the started campaign's first outcomes, the pause on its own, the rest after it.
+    processGroup(
+        batched,
+        List.of(
+            events.get(0),
+            new CampaignEvent.Batch(events.subList(1, 5), T0.plusSeconds(5)),
+            new CampaignEvent.Batch(events.subList(5, 10), T0.plusSeconds(10))));
+
+    CampaignDirectory.Listed one = only(single);
+    assertThat(List.of(one.total(), one.sent(), one.failed(), one.suppressed(), one.bounced())).containsExactly(6, 3, 1, 1, 1);
+    for (String t : List.of(whole, batched)) {
+      CampaignDirectory.Listed all = only(t);
+      assertThat(List.of(all.total(), all.sent(), all.failed(), all.suppressed(), all.bounced())).as(t).containsExactly(6, 3, 1, 1, 1);
+      assertThat(all.status()).isEqualTo(one.status()).isEqualTo(CampaignStatus.RUNNING);
+      assertThat(all.pausedReason()).isEqualTo(one.pausedReason()).isEmpty();
+      assertThat(all.updatedAt()).isEqualTo(one.updatedAt()).isEqualTo(T0.plusSeconds(10));
+      assertThat(rows("SELECT email_key FROM suppression WHERE tenant_id = ?", t))
+          .hasSize(1)
+          .isEqualTo(rows("SELECT email_key FROM suppression WHERE tenant_id = ?", single));
+    }
+  }
+
+  /** The events as one group, in one transaction, as the projection hands them over. */
+  private void processGroup(String tenant, List<CampaignEvent> events) throws Exception {
     PooledJdbcSession session = new PooledJdbcSession(database.dataSource());
     try {
-      handler.process(session, events.stream().map(e -> envelope(whole, "c", e)).toList());
+      handler.process(session, events.stream().map(e -> envelope(tenant, "c", e)).toList());
       session.commit();
     } finally {
       session.close();
     }
-
-    CampaignDirectory.Listed one = only(single);
-    CampaignDirectory.Listed all = only(whole);
-    assertThat(List.of(one.total(), one.sent(), one.failed(), one.suppressed(), one.bounced())).containsExactly(6, 3, 1, 1, 1);
-    assertThat(List.of(all.total(), all.sent(), all.failed(), all.suppressed(), all.bounced())).containsExactly(6, 3, 1, 1, 1);
-    assertThat(all.status()).isEqualTo(one.status()).isEqualTo(CampaignStatus.RUNNING);
-    assertThat(all.pausedReason()).isEqualTo(one.pausedReason()).isEmpty();
-    assertThat(all.updatedAt()).isEqualTo(one.updatedAt()).isEqualTo(T0.plusSeconds(10));
-    assertThat(rows("SELECT email_key FROM suppression WHERE tenant_id = ?", whole))
-        .hasSize(1)
-        .isEqualTo(rows("SELECT email_key FROM suppression WHERE tenant_id = ?", single));
   }
 
   private void apply(String tenant, String campaign, CampaignEvent event) throws Exception {

@@ -343,7 +343,8 @@ class DeliveryIT {
    * Each recipient's life in the order the campaign journals it, the recipients interleaved at random, some
    * of it before the upload's pending rows exist, and one recipient whose outcome arrives for a row that is
    * missing before the dispatch that writes it: applied as one group (where a recipient's changes are
-   * folded into one) and one event at a time, the rows are the same.
+   * folded into one), one event at a time, and as one group of batches of the campaign's steps, the rows are the
+   * same.
    */
   @Test
   void foldingARecipientsChangesWithinAGroupLeavesTheRowsOneByOneWould() throws Exception {
@@ -390,12 +391,21 @@ class DeliveryIT {
       }
       String single = "t_fold_single_" + round;
       String whole = "t_fold_whole_" + round;
-      for (String t : List.of(single, whole)) recipients(t, "c", emails);
+      String batched = "t_fold_batched_" + round;
+      for (String t : List.of(single, whole, batched)) recipients(t, "c", emails);
+      List<CampaignEvent> entries = new ArrayList<>();
+      for (int from = 0, size; from < events.size(); from += size) {
+        size = Math.min(events.size() - from, 1 + random.nextInt(6));
+        entries.addAll(CampaignEvent.batched(events.subList(from, from + size)));
+      }
 
       for (CampaignEvent e : events) apply(single, "c", e);
       applyGroup(whole, "c", events);
+      applyGroup(batched, "c", entries);
 
       assertThat(all(whole, "c")).as("round %d: %s", round, events).usingRecursiveComparison().isEqualTo(all(single, "c"));
+      assertThat(entries).as("round %d", round).hasSizeLessThan(events.size()).hasAtLeastOneElementOfType(CampaignEvent.Batch.class);
+      assertThat(all(batched, "c")).as("round %d: %s", round, entries).usingRecursiveComparison().isEqualTo(all(single, "c"));
     }
   }
 

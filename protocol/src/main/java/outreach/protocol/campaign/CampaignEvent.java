@@ -1,6 +1,10 @@
 package outreach.protocol.campaign;
 
+import com.fasterxml.jackson.annotation.JsonSubTypes;
+import com.fasterxml.jackson.annotation.JsonTypeInfo;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import outreach.protocol.CborSerializable;
 import outreach.protocol.delivery.DeliveryOutcome;
@@ -77,4 +81,63 @@ public sealed interface CampaignEvent extends CborSerializable {
 
   /** The tenant deleted the draft campaign: it is not found afterwards; the journal stays for audit. */
   record CampaignDeleted(Instant at) implements CampaignEvent {}
+
+  /**
+   * Events the campaign decided in one step (the dispatches of one round, the outcomes heard while a write was
+   * under way), written as one journal entry: they apply in this order, all or none, exactly as if each had an
+   * entry of its own. A busy campaign writes two events per recipient; one entry per step spares the journal,
+   * its tag index and the projections a row per event. Holds no batch; never empty. {@code at} is the last
+   * event's time.
+   */
+  record Batch(
+      @JsonTypeInfo(use = JsonTypeInfo.Id.NAME, property = "type")
+      @JsonSubTypes({
+        @JsonSubTypes.Type(value = RecipientsAdded.class, name = "RecipientsAdded"),
+        @JsonSubTypes.Type(value = CampaignStarted.class, name = "CampaignStarted"),
+        @JsonSubTypes.Type(value = CampaignPaused.class, name = "CampaignPaused"),
+        @JsonSubTypes.Type(value = CampaignResumed.class, name = "CampaignResumed"),
+        @JsonSubTypes.Type(value = CampaignCancelled.class, name = "CampaignCancelled"),
+        @JsonSubTypes.Type(value = CampaignCompleted.class, name = "CampaignCompleted"),
+        @JsonSubTypes.Type(value = RecipientSuppressed.class, name = "RecipientSuppressed"),
+        @JsonSubTypes.Type(value = RecipientDispatched.class, name = "RecipientDispatched"),
+        @JsonSubTypes.Type(value = RecipientPostponed.class, name = "RecipientPostponed"),
+        @JsonSubTypes.Type(value = DispatchReturned.class, name = "DispatchReturned"),
+        @JsonSubTypes.Type(value = RecipientSent.class, name = "RecipientSent"),
+        @JsonSubTypes.Type(value = RecipientRetryScheduled.class, name = "RecipientRetryScheduled"),
+        @JsonSubTypes.Type(value = RecipientFailed.class, name = "RecipientFailed"),
+        @JsonSubTypes.Type(value = RecipientBounced.class, name = "RecipientBounced")
+      })
+      List<CampaignEvent> events,
+      Instant at)
+      implements CampaignEvent {
+
+    public Batch {
+      events = List.copyOf(events);
+      if (events.isEmpty()) throw new IllegalArgumentException("a batch holds at least one event");
+      for (CampaignEvent e : events) {
+        if (e instanceof Batch || e instanceof CampaignCreated || e instanceof CampaignSpecChanged || e instanceof CampaignDeleted) {
+          throw new IllegalArgumentException("a batch cannot hold " + e.getClass().getSimpleName());
+        }
+      }
+    }
+  }
+
+  /** At most this many events go into one {@link Batch}: a round that dispatches to thousands of accounts writes several. */
+  int MAX_BATCH = 256;
+
+  /** The events as they are written: one on its own, several as batches of at most {@link #MAX_BATCH}. */
+  static List<CampaignEvent> batched(List<CampaignEvent> events) {
+    if (events.size() <= 1) return events;
+    List<CampaignEvent> entries = new ArrayList<>((events.size() + MAX_BATCH - 1) / MAX_BATCH);
+    for (int from = 0; from < events.size(); from += MAX_BATCH) {
+      List<CampaignEvent> part = events.subList(from, Math.min(events.size(), from + MAX_BATCH));
+      entries.add(part.size() == 1 ? part.get(0) : new Batch(part, part.get(part.size() - 1).at()));
+    }
+    return entries;
+  }
+
+  /** The events a journal entry holds, in order: those of a batch, or the event itself. */
+  static List<CampaignEvent> each(CampaignEvent entry) {
+    return entry instanceof Batch b ? b.events() : List.of(entry);
+  }
 }
