@@ -10,6 +10,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.Delayed;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import outreach.mail.message.MessageComposer;
@@ -130,6 +133,25 @@ class SmtpConnectionScriptedTest {
     } finally {
       sessions.forEach(SmtpConnection::close);
     }
+  }
+
+  /**
+   * The timeout thread is woken only by a task queued at the head of its queue. A write's timeout (the read
+   * timeout, longer than the tick) queues behind the tick, so writes that end in time never wake it; a shorter
+   * one still fires on time (the blocked write above, with 500 ms).
+   */
+  @Test
+  void aWritesTimeoutQueuesBehindTheTickSoTheTimeoutThreadSleepsThroughIt() {
+    var timeouts = SmtpConnection.WRITE_TIMEOUTS;
+    ScheduledFuture<?> timeout = timeouts.schedule(() -> { }, Duration.ofSeconds(10).toMillis(), TimeUnit.MILLISECONDS);
+    try {
+      Delayed head = (Delayed) timeouts.getQueue().peek();
+      assertThat(head).isNotSameAs(timeout);
+      assertThat(head.getDelay(TimeUnit.MILLISECONDS)).isLessThanOrEqualTo(SmtpConnection.WRITE_TIMEOUT_TICK.toMillis());
+    } finally {
+      timeout.cancel(false);
+    }
+    assertThat(timeouts.getQueue()).as("a cancelled timeout leaves the queue").doesNotContain((Runnable) timeout);
   }
 
   @Test
