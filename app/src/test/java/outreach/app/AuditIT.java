@@ -235,6 +235,54 @@ class AuditIT {
     assertThat(replay("--kind", "recipient-domain", "--id", ALPHA_ONLY, "--tenant", bravoId).exit()).isEqualTo(1);
   }
 
+  /**
+   * A campaign journals each step's events as one entry: its trail shows a round's dispatches together, in a
+   * {@code Batch} that holds them in order with their types, and its state is the fold of whole entries.
+   */
+  @Test
+  void aCampaignsTrailShowsTheEventsOfEachStepTogetherInOrder() throws Exception {
+    String key = node.newTenantKey("Steps");
+    List<String> accounts = List.of("step-a", "step-b", "step-c");
+    for (String a : accounts) createAccount(key, a, "100/1d");
+    List<String> recipients = new ArrayList<>();
+    for (int i = 1; i <= 6; i++) recipients.add("s" + i + "@steps.example.com");
+    runCampaign(key, "steps", accounts, recipients.toArray(String[]::new));
+    await().atMost(Duration.ofSeconds(60))
+        .until(() -> node.json(node.call("GET", "/v1/campaigns/steps", key, null)).get("status").asText().equals("completed"));
+
+    HttpResponse<String> trail = node.call("GET", "/v1/audit/campaign/steps/events?limit=500", key, null);
+    assertThat(trail.statusCode()).as(trail.body()).isEqualTo(200);
+    List<String> steps = new ArrayList<>();
+    List<JsonNode> batches = new ArrayList<>();
+    for (JsonNode item : node.json(trail).get("items")) {
+      if (!item.get("type").asText().equals("Batch")) {
+        steps.add(step(item.get("type").asText(), item.get("event")));
+        continue;
+      }
+      batches.add(item.get("event"));
+      item.get("event").get("events").forEach(e -> steps.add(step(e.get("type").asText(), e)));
+    }
+    // The first round dispatched to the three accounts at once: one entry.
+    assertThat(batches).isNotEmpty();
+    assertThat(batches.get(0).get("events")).extracting(e -> e.get("type").asText())
+        .containsExactly("RecipientDispatched", "RecipientDispatched", "RecipientDispatched");
+    assertThat(steps).startsWith("CampaignCreated", "RecipientsAdded", "CampaignStarted").endsWith("CampaignCompleted");
+    for (int seq = 1; seq <= 6; seq++) {
+      assertThat(steps).containsOnlyOnce("RecipientDispatched " + seq, "RecipientSent " + seq);
+      assertThat(steps.indexOf("RecipientDispatched " + seq)).isLessThan(steps.indexOf("RecipientSent " + seq));
+    }
+
+    JsonNode state = node.json(node.call("GET", "/v1/audit/campaign/steps/state", key, null)).get("state");
+    assertThat(state.get("status").asText()).isEqualTo("completed");
+    assertThat(state.get("tally").get("sent").asInt()).isEqualTo(6);
+    assertThat(state.get("inFlight")).isEmpty();
+  }
+
+  /** An event of a campaign's trail as its type, and the recipient's sequence number when it is about one. */
+  private static String step(String type, JsonNode event) {
+    return event.has("seq") ? type + " " + event.get("seq").asLong() : type;
+  }
+
   private static void createAccount(String key, String id, String limit) throws Exception {
     HttpResponse<String> r =
         node.call("POST", "/v1/accounts", key,
@@ -245,9 +293,13 @@ class AuditIT {
   }
 
   private static void runCampaign(String key, String id, String account, String... recipients) throws Exception {
+    runCampaign(key, id, List.of(account), recipients);
+  }
+
+  private static void runCampaign(String key, String id, List<String> accounts, String... recipients) throws Exception {
     HttpResponse<String> created =
         node.call("POST", "/v1/campaigns", key,
-            "{\"id\":\"" + id + "\",\"name\":\"" + id + "\",\"subject\":\"Hello\",\"text\":\"Hi\",\"accounts\":[\"" + account + "\"],"
+            "{\"id\":\"" + id + "\",\"name\":\"" + id + "\",\"subject\":\"Hello\",\"text\":\"Hi\",\"accounts\":[\"" + String.join("\",\"", accounts) + "\"],"
                 + "\"footer\":{\"address\":\"Acme Inc., 1 Main St, Springfield\"}}");
     assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
     HttpResponse<String> upload =
