@@ -450,7 +450,7 @@ public final class Campaign
       return Effect().noReply();
     }
     return Effect()
-        .persist(CampaignEvent.batched(events))
+        .persist(journalled(events))
         .thenRun(
             st -> {
               for (Launch l : launches) launch(l);
@@ -664,9 +664,14 @@ public final class Campaign
     return writeSoon(s, events);
   }
 
+  /** The events of one step as they go to the journal: as batches, or each on its own while nodes that cannot read a batch run. */
+  private List<CampaignEvent> journalled(List<CampaignEvent> events) {
+    return settings.journalBatches() ? CampaignEvent.batched(events) : events;
+  }
+
   private ReplyEffect<CampaignEvent, CampaignState> persistAndContinue(List<CampaignEvent> events) {
     return Effect()
-        .persist(CampaignEvent.batched(events))
+        .persist(journalled(events))
         .thenRun(
             st -> {
               CampaignState.Defined d = (CampaignState.Defined) st;

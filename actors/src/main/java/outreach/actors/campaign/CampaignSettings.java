@@ -10,7 +10,8 @@ import outreach.actors.quota.QuotaPolicy;
  * failure (5 min, 15 min, 1 h, then failed), the bounce guard, how long a domain that deferred us
  * is left alone, how many recipients are read from the table at a time, the time allowed for the
  * steps of a send, when an unanswered send is asked about, how soon a try whose quota or domain did
- * not answer is made again; and the quotas every send passes.
+ * not answer is made again; the quotas every send passes; and whether the events of one step are
+ * journalled as one {@code Batch} entry ({@code journal-batches}).
  */
 public record CampaignSettings(
     List<Duration> retryDelays,
@@ -24,7 +25,8 @@ public record CampaignSettings(
     Duration sendCheckAfter,
     Duration recheckInterval,
     Duration permitRetry,
-    QuotaPolicy quotas) {
+    QuotaPolicy quotas,
+    boolean journalBatches) {
 
   public CampaignSettings {
     retryDelays = List.copyOf(retryDelays);
@@ -53,6 +55,7 @@ public record CampaignSettings(
         c.getDuration("send-check-after"),
         c.getDuration("recheck-interval"),
         c.getDuration("permit-retry"),
-        QuotaPolicy.fromConfig(config));
+        QuotaPolicy.fromConfig(config),
+        c.getBoolean("journal-batches"));
   }
 }

@@ -117,19 +117,28 @@ class CampaignFlowTest {
         new CampaignSettings(
             List.of(Duration.ofMillis(50), Duration.ofMillis(50), Duration.ofMillis(50)), 0.10, 20, Duration.ofMillis(200), 7,
             Duration.ofSeconds(5), Duration.ofSeconds(10), Duration.ofSeconds(60), Duration.ofMillis(500), Duration.ofMillis(200),
-            Duration.ofMillis(200), quotas);
+            Duration.ofMillis(200), quotas, true);
     ClusterSharding.get(testKit.system())
         .init(
             akka.cluster.sharding.typed.javadsl.Entity.of(
                 CampaignKeys.ENTITY_KEY,
                 ctx ->
                     Campaign.create(
-                        ctx.getEntityId(), clock, settings,
+                        // A campaign whose id ends in "-unbatched" runs as during a rolling upgrade: journal-batches off.
+                        ctx.getEntityId(), clock, ctx.getEntityId().endsWith(UNBATCHED) ? unbatched(settings) : settings,
                         (tenant, campaign, after, limit) ->
                             CompletableFuture.completedFuture(
                                 tables.getOrDefault(campaign, List.of()).stream().filter(r -> r.seq() > after).limit(limit).toList()),
                         new TemplateRenderer(new UnsubscribeToken(cipher.deriveKey("links")), "https://o.example", "unsubscribe@o.example", "o.example"),
                         RandomGenerator.getDefault())));
+  }
+
+  private static final String UNBATCHED = "-unbatched";
+
+  private static CampaignSettings unbatched(CampaignSettings s) {
+    return new CampaignSettings(
+        s.retryDelays(), s.bounceRateLimit(), s.bounceGuardMinimumSends(), s.domainDeferral(), s.fetchSize(), s.permitTimeout(),
+        s.sendTimeout(), s.sendStartWithin(), s.sendCheckAfter(), s.recheckInterval(), s.permitRetry(), s.quotas(), false);
   }
 
   @AfterAll
@@ -226,6 +235,23 @@ class CampaignFlowTest {
     for (Object entry : journal) folded = Campaign.apply(folded, (CampaignEvent) entry);
     assertThat(((CampaignState.Defined) folded).tally().sent()).isEqualTo(30);
     assertThat(((CampaignState.Defined) folded).status()).isEqualTo(CampaignStatus.COMPLETED);
+  }
+
+  @Test
+  void withJournalBatchesOffEveryEventIsAnEntryOfItsOwn() {
+    account("u1", AccountSettings.DEFAULT_LIMITS);
+    account("u2", AccountSettings.DEFAULT_LIMITS);
+    account("u3", AccountSettings.DEFAULT_LIMITS);
+    String campaign = "c" + UNBATCHED;
+    startCampaign(campaign, List.of("u1", "u2", "u3"), recipients("unbatched", 12));
+    await().atMost(Duration.ofSeconds(30)).until(() -> view(campaign).status() == CampaignStatus.COMPLETED);
+
+    assertThat(view(campaign).counts().sent()).isEqualTo(12);
+    assertThat(sentBy("u1", "u2", "u3")).extracting(RenderedMessage::recipient).doesNotHaveDuplicates().hasSize(12);
+    List<Object> journal = PersistenceTestKit.create(testKit.system()).persistedInStorage("Campaign|" + EntityIds.of(TENANT, campaign));
+    assertThat(journal).noneMatch(CampaignEvent.Batch.class::isInstance);
+    assertThat(journal).filteredOn(CampaignEvent.RecipientDispatched.class::isInstance).hasSize(12);
+    assertThat(journal).filteredOn(CampaignEvent.RecipientSent.class::isInstance).hasSize(12);
   }
 
   @Test
