@@ -138,9 +138,9 @@ final class DeliveryHandler extends JdbcHandler<List<EventEnvelope<CampaignEvent
    * Applies a group of envelopes in order, the events of a batch in theirs. The changes of a group to one
    * recipient's row (typically its dispatch and its outcome) are folded into one, and the row updates go to the
    * database as one statement; an update that found no row (a recipient dispatched before its upload's pending
-   * rows were written) is done again after it, with the insert it needs. Rows cannot appear during that statement, so every
-   * update of such a recipient found none. An upload's pending rows are written between the changes before
-   * it and those after it.
+   * rows were written) is done again after it, with the insert it needs. Rows cannot appear during that
+   * statement, so every update of such a recipient found none. An upload's pending rows are written between the
+   * changes before it and those after it.
    */
   @Override
   public void process(PooledJdbcSession session, List<EventEnvelope<CampaignEvent>> envelopes) throws Exception {
